@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mitto-policy",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mitto-emulator", targets: ["mitto-emulator"]),
+        .library(name: "MittoEmulator", targets: ["MittoEmulator"]),
+        .library(name: "MittoClient", targets: ["MittoClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+    ],
+    targets: [
+        .target(name: "PolicyModel"),
+        .target(name: "MittoWire", dependencies: ["PolicyModel"]),
+        .target(
+            name: "MittoClient",
+            dependencies: [
+                "MittoWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "MittoEmulator",
+            dependencies: [
+                "MittoWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources/mitto-2fa.openapi.yaml")]
+        ),
+        .target(
+            name: "EmulatorCommand",
+            dependencies: [
+                "MittoEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "mitto-emulator", dependencies: ["EmulatorCommand"]),
+        .target(
+            name: "MittoTestSupport",
+            dependencies: [
+                "MittoEmulator", "MittoClient", "MittoWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/MittoTestSupport"
+        ),
+        .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel"]),
+        .testTarget(name: "MittoWireTests", dependencies: ["MittoWire"]),
+        .testTarget(name: "MittoClientTests", dependencies: ["MittoClient", "MittoTestSupport"]),
+        .testTarget(
+            name: "MittoEmulatorTests",
+            dependencies: [
+                "MittoEmulator", "MittoTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,183 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MittoWire
+import NIOCore
+
+/// Serves the route table: format negotiation, 404 and 405, Basic auth, the IP allowlist, body limits and types,
+/// injected faults, and rendering every answer and error in JSON or XML.
+///
+/// The API's rules (a `.json`/`.xml` suffix on any path, 405 with `Allow` for a known path, errors in the API's own
+/// envelope) sit across routes, so the emulator routes through its own table rather than Hummingbird's trie.
+public struct APIResponder: HTTPResponder {
+    public typealias Context = EmulatorRequestContext
+
+    /// The largest request body accepted.
+    static let maxBodySize = 1 << 20
+
+    let routes: [Route]
+    let directory: AccountDirectory
+    let faults: FaultInjector
+
+    /// Answers one request.
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let (path, format) = ResponseFormat.negotiate(
+            path: request.uri.path, accept: request.headers[.accept]
+        )
+        let started = ContinuousClock.now
+        let response: Response
+        do {
+            response = try render(try await route(request, path: path, context: context), format: format)
+        } catch let error as APIError {
+            response = render(error, format: format)
+        } catch {
+            context.logger.error("unexpected failure", metadata: ["error": "\(error)", "path": "\(path)"])
+            response = render(APIError(.internalServerError, "Internal error"), format: format)
+        }
+        // The query is left out: it can carry phone numbers; headers are never logged.
+        context.logger.info(
+            "\(request.method.rawValue) \(request.uri.path) \(response.status.code)",
+            metadata: ["ms": "\(Self.milliseconds(ContinuousClock.now - started))"]
+        )
+        return response
+    }
+
+    private func route(_ request: Request, path: String, context: Context) async throws -> APIResponse {
+        let segments = path.split(separator: "/")
+        let candidates = routes.compactMap { route in route.match(segments).map { (route, $0) } }
+        guard !candidates.isEmpty else { throw APIError(.notFound, "No resource at \(path)") }
+        guard
+            let (route, parameters) = candidates.filter({ $0.0.method == request.method })
+                .max(by: { $0.0.specificity < $1.0.specificity })
+        else {
+            let allowed = Set(candidates.map(\.0.method.rawValue)).sorted().joined(separator: ", ")
+            throw APIError(
+                .methodNotAllowed, "\(request.method.rawValue) is not allowed on \(path); allowed: \(allowed)",
+                headers: [.allow: allowed]
+            )
+        }
+        var caller: AccountDirectory.Entry?
+        if route.requiresAuth {
+            caller = try authenticate(request, context: context)
+        }
+        if let fault = await faults.take(method: request.method, path: path, when: .beforeHandling) {
+            try await fault.fire()
+        }
+        let (body, isForm) = try await readBody(request)
+        let apiRequest = APIRequest(
+            caller: caller, parameters: parameters, query: try query(request), body: body, bodyIsForm: isForm
+        )
+        let response = try await route.handler(apiRequest)
+        if let fault = await faults.take(method: request.method, path: path, when: .afterHandling) {
+            try await fault.fire()
+        }
+        return response
+    }
+
+    private func authenticate(_ request: Request, context: Context) throws -> AccountDirectory.Entry {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
+            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let credentials = String(data: decoded, encoding: .utf8),
+            let colon = credentials.firstIndex(of: ":"),
+            let entry = directory.authenticate(
+                sid: String(credentials[..<colon]), apiKey: String(credentials[credentials.index(after: colon)...])
+            )
+        else { throw APIError.unauthorized }
+        guard let address = context.remoteAddress?.ipAddress, entry.allowlist.allows(address) else {
+            let shown = context.remoteAddress?.ipAddress ?? "an unknown address"
+            throw APIError(.forbidden, "Requests from \(shown) are not allowed for account \(entry.account.sid)")
+        }
+        return entry
+    }
+
+    private func query(_ request: Request) throws -> WireValue {
+        do {
+            return try WireValue.parseForm(request.uri.query ?? "")
+        } catch {
+            throw APIError(.badRequest, "Invalid query string: \(error)")
+        }
+    }
+
+    private func readBody(_ request: Request) async throws -> (WireValue?, Bool) {
+        guard request.method == .post || request.method == .put || request.method == .patch else { return (nil, false) }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxBodySize {
+            throw APIError.tooLarge
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: Self.maxBodySize)
+        } catch {
+            throw APIError.tooLarge
+        }
+        let bytes = Array(buffer.readableBytesView)
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        let isJSON: Bool
+        switch mediaType {
+        case "application/json": isJSON = true
+        case "application/x-www-form-urlencoded": isJSON = false
+        case nil: isJSON = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "{")
+        case let other?:
+            throw APIError(
+                .unsupportedMediaType,
+                "Unsupported body type \(other): send application/json or application/x-www-form-urlencoded"
+            )
+        }
+        if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) { return (nil, !isJSON) }
+        if isJSON {
+            do {
+                return (try WireValue.parseJSON(bytes), false)
+            } catch {
+                throw APIError(.badRequest, "Malformed JSON body: \(error)")
+            }
+        }
+        do {
+            return (try WireValue.parseForm(String(decoding: bytes, as: UTF8.self)), true)
+        } catch {
+            throw APIError(.badRequest, "Malformed form body: \(error)")
+        }
+    }
+
+    private func render(_ response: APIResponse, format: ResponseFormat) throws -> Response {
+        switch response {
+        case .payload(let payload):
+            return try encode(payload, status: .ok, headers: [:], format: format)
+        case .raw(let contentType, let body):
+            return Response(
+                status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: body))
+            )
+        }
+    }
+
+    private func render(_ error: APIError, format: ResponseFormat) -> Response {
+        (try? encode(error.envelope, status: error.status, headers: error.headers, format: format))
+            ?? Response(status: error.status)
+    }
+
+    private func encode(
+        _ payload: any Encodable, status: HTTPResponse.Status, headers: HTTPFields, format: ResponseFormat
+    ) throws -> Response {
+        let json = try WireCoding.makeEncoder().encode(payload)
+        var headers = headers
+        headers[.contentType] = format.contentType
+        let text: String
+        switch format {
+        case .json: text = String(decoding: json, as: UTF8.self)
+        case .xml: text = try WireValue.parseJSON(json).xmlDocument
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension APIResponder {
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+}
+
+extension APIError {
+    /// 413 for a body over 1 MiB.
+    static let tooLarge = APIError(.contentTooLarge, "Request body is larger than 1 MiB")
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// The accounts an emulator serves, with authentication and the rules of who may act on whose objects.
+public struct AccountDirectory: Sendable {
+    /// One account as the directory knows it: itself and, for a sub-account, its parent.
+    struct Entry: Sendable {
+        var account: Account
+        var parentSid: String?
+        var allowlist: IPAllowlist
+    }
+
+    private let entries: [String: Entry]
+
+    /// Builds a directory; account sids must be unique across parents and sub-accounts.
+    public init(accounts: [Account]) throws(EmulatorConfigurationError) {
+        var entries: [String: Entry] = [:]
+        for account in accounts {
+            let allowlist = try IPAllowlist(account.allowedIps, accountSid: account.sid)
+            for (member, parent) in [(account, nil as String?)] + account.subAccounts.map({ ($0, account.sid) }) {
+                guard Account.isValidSid(member.sid) else { throw .invalidAccountSid(member.sid) }
+                guard entries[member.sid] == nil else { throw .duplicateAccount(member.sid) }
+                guard !member.apiKey.isEmpty else { throw .emptyApiKey(member.sid) }
+                entries[member.sid] = Entry(account: member, parentSid: parent, allowlist: allowlist)
+            }
+        }
+        self.entries = entries
+    }
+
+    /// Every account and sub-account sid.
+    public var accountSids: [String] { entries.keys.sorted() }
+
+    /// The account whose sid and key these are, compared in constant time, or nil.
+    func authenticate(sid: String, apiKey: String) -> Entry? {
+        guard let entry = entries[sid] else {
+            _ = constantTimeEquals(apiKey, apiKey)
+            return nil
+        }
+        return constantTimeEquals(entry.account.apiKey, apiKey) ? entry : nil
+    }
+
+    /// Whether `caller` may read and change objects of `target`: its own, or a sub-account's.
+    func may(_ caller: String, actOn target: String) -> Bool {
+        caller == target || entries[target]?.parentSid == caller
+    }
+
+    /// Whether `sid` is an account this emulator knows.
+    func contains(_ sid: String) -> Bool { entries[sid] != nil }
+
+    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let left = Array(a.utf8)
+        let right = Array(b.utf8)
+        var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
+        for index in 0..<max(left.count, right.count) {
+            let x = index < left.count ? left[index] : 0
+            let y = index < right.count ? right[index] : 0
+            difference |= x ^ y
+        }
+        return difference == 0
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// The emulator's sources of time and identity, injected so tests can fix them.
+public struct EmulatorEnvironment: Sendable {
+    /// The current time.
+    public var now: @Sendable () -> Date
+    /// 32 random lowercase hex digits, for sids.
+    public var randomHex: @Sendable () -> String
+
+    /// Creates an environment.
+    public init(now: @escaping @Sendable () -> Date, randomHex: @escaping @Sendable () -> String) {
+        self.now = now
+        self.randomHex = randomHex
+    }
+
+    /// The wall clock and the system's random source.
+    public static let live = EmulatorEnvironment(
+        now: { Date() },
+        randomHex: {
+            var generator = SystemRandomNumberGenerator()
+            return (0..<16).map { _ in
+                let byte = UInt8.random(in: 0...255, using: &generator)
+                return String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+            }.joined()
+        }
+    )
+
+    /// The time as the API writes it: RFC 3339 in UTC, whole seconds.
+    func timestamp() -> String {
+        now().formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import HTTPTypes
+import MittoWire
+import PolicyModel
+
+/// The five routes of one policy kind: create, replace, delete, search and read one.
+///
+/// Limits and workflows follow the same rules and differ only in paths, body and envelope, so one generic
+/// controller serves both.
+struct PolicyController<Object: StoredPolicyObject, Policy: Sendable>: Sendable {
+    /// `Limit` or `Workflow`, for messages.
+    var noun: String
+    /// `/2fa/limits`.
+    var collectionPath: String
+    /// Where one object is read: `/2fa/limits/{limitSid}` or `/2fa/workflows/search/{workflowSid}`.
+    var readPath: String
+    /// Where one object is replaced and deleted.
+    var itemPath: String
+    /// The sid's parameter name in the paths.
+    var sidParameter: String
+    /// Reads and checks a create or replace body.
+    var readBody: @Sendable (APIRequest) -> Result<(Policy, accountSid: String?), APIError>
+    /// Builds the stored resource.
+    var makeResource: @Sendable (_ sid: String, _ accountSid: String, Policy, _ created: String, _ updated: String) -> Object
+    /// Wraps one object in its success envelope.
+    var envelope: @Sendable (Object) -> any Encodable & Sendable
+    var store: any PolicyStore
+    var directory: AccountDirectory
+    var environment: EmulatorEnvironment
+
+    var routes: [Route] {
+        [
+            Route(method: .post, pattern: collectionPath) { try await create($0) },
+            Route(method: .get, pattern: collectionPath + "/search") { try await search($0) },
+            Route(method: .get, pattern: readPath) { try await read($0) },
+            Route(method: .put, pattern: itemPath) { try await replace($0) },
+            Route(method: .delete, pattern: itemPath) { try await delete($0) },
+        ]
+    }
+
+    private func create(_ request: APIRequest) async throws -> APIResponse {
+        let (policy, requestedAccount) = try readBody(request).get()
+        let accountSid = try targetAccount(requestedAccount, caller: request.account.account.sid)
+        let sid = Object.kind.sidPrefix + environment.randomHex()
+        let now = environment.timestamp()
+        let object = makeResource(sid, accountSid, policy, now, now)
+        try await translate { () throws(PolicyStoreError) in try await store.insert(object) }
+        return .payload(envelope(object))
+    }
+
+    private func replace(_ request: APIRequest) async throws -> APIResponse {
+        let existing = try await visibleObject(request)
+        let (policy, requestedAccount) = try readBody(request).get()
+        if let requestedAccount, requestedAccount != existing.accountSid {
+            _ = try targetAccount(requestedAccount, caller: request.account.account.sid)
+            throw APIError.invalid([
+                .init(
+                    field: FieldPath([.key("accountSid")]), kind: .inconsistent,
+                    message: "is \(requestedAccount), but the \(noun.lowercased()) belongs to \(existing.accountSid)"
+                )
+            ])
+        }
+        let object = makeResource(
+            existing.sid, existing.accountSid, policy, existing.dateCreated, environment.timestamp()
+        )
+        try await translate { () throws(PolicyStoreError) in try await store.replace(object) }
+        return .payload(envelope(object))
+    }
+
+    private func delete(_ request: APIRequest) async throws -> APIResponse {
+        let existing = try await visibleObject(request)
+        try await translate { () throws(PolicyStoreError) in try await store.delete(Object.kind, sid: existing.sid) }
+        return .payload(StatusEnvelope(code: 200, message: "OK"))
+    }
+
+    private func read(_ request: APIRequest) async throws -> APIResponse {
+        .payload(envelope(try await visibleObject(request)))
+    }
+
+    private func search(_ request: APIRequest) async throws -> APIResponse {
+        let query = try SearchQuery(request.query)
+        let accountSid = try targetAccount(query.accountSid, caller: request.account.account.sid)
+        let (items, total) = try await translate { () throws(PolicyStoreError) in
+            try await store.search(
+                Object.self, accountSid: accountSid, name: query.name, offset: query.page * query.pageSize,
+                limit: query.pageSize
+            )
+        }
+        let numPages = (total + query.pageSize - 1) / query.pageSize
+        let next = query.page + 1 < numPages ? query.uri(path: collectionPath + "/search", page: query.page + 1) : nil
+        return .payload(
+            SearchPage(
+                items: items, page: query.page, pageSize: query.pageSize, total: total, numPages: numPages,
+                nextPageUri: next
+            )
+        )
+    }
+
+    /// The object named by the path's sid, if the caller may see it; 404 otherwise, so other accounts' sids leak
+    /// nothing.
+    private func visibleObject(_ request: APIRequest) async throws -> Object {
+        let sid = request.parameters[sidParameter] ?? ""
+        let object = try await translate { () throws(PolicyStoreError) in try await store.object(Object.self, sid: sid) }
+        guard let object, directory.may(request.account.account.sid, actOn: object.accountSid) else {
+            throw APIError.notFound(noun, sid)
+        }
+        return object
+    }
+
+    private func targetAccount(_ requested: String?, caller: String) throws -> String {
+        guard let requested else { return caller }
+        guard directory.may(caller, actOn: requested) else { throw APIError.forbiddenAccount(requested) }
+        return requested
+    }
+
+    private func translate<T>(_ body: () async throws(PolicyStoreError) -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch .duplicateName(let name) {
+            throw APIError(.conflict, "A \(noun.lowercased()) named '\(name)' already exists in this account")
+        } catch .notFound(let sid) {
+            throw APIError.notFound(noun, sid)
+        } catch .database(let reason) {
+            throw APIError(.internalServerError, "Storage failed: \(reason)")
+        }
+    }
+}
+
+/// The query of a search: filters and paging, checked.
+struct SearchQuery {
+    var name: String?
+    var accountSid: String?
+    var page: Int
+    var pageSize: Int
+
+    init(_ query: WireValue) throws {
+        var reader = BodyReader(valuesAreText: true)
+        let fields = reader.object(query, at: FieldPath(), known: ["name", "accountSid", "page", "pageSize"])
+        name = fields.flatMap { reader.string($0, "name") }
+        accountSid = fields.flatMap { reader.string($0, "accountSid") }
+        page = fields.flatMap { reader.int($0, "page") } ?? 0
+        pageSize = fields.flatMap { reader.int($0, "pageSize") } ?? Paging.defaultPageSize
+        if page < 0 {
+            reader.report([.init(field: FieldPath([.key("page")]), kind: .outOfRange, message: "must be 0 or more, got \(page)")])
+        }
+        if !(1...Paging.maxPageSize).contains(pageSize) {
+            reader.report([
+                .init(
+                    field: FieldPath([.key("pageSize")]), kind: .outOfRange,
+                    message: "must be between 1 and \(Paging.maxPageSize), got \(pageSize)"
+                )
+            ])
+        }
+        guard reader.problems.isEmpty else { throw APIError.invalid(reader.problems) }
+    }
+
+    func uri(path: String, page: Int) -> String {
+        var fields = ["page=\(page)", "pageSize=\(pageSize)"]
+        if let name { fields.append("name=\(Self.escape(name))") }
+        if let accountSid { fields.append("accountSid=\(Self.escape(accountSid))") }
+        return path + "?" + fields.joined(separator: "&")
+    }
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? text
+    }
+}

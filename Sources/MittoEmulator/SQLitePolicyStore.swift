@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import MittoWire
+
+/// A `PolicyStore` in SQLite through GRDB: a WAL-mode file that survives a killed process, or an in-memory database
+/// with the same schema and constraints, so the two storage modes cannot behave differently.
+public final class SQLitePolicyStore: PolicyStore {
+    /// Where the database lives.
+    public enum Location: Sendable, Equatable {
+        /// A file, opened in WAL mode and migrated on open.
+        case file(String)
+        /// Process memory, gone when the emulator stops.
+        case inMemory
+    }
+
+    private let writer: any DatabaseWriter
+
+    /// Opens (creating and migrating as needed) the database at `location`.
+    public init(_ location: Location) throws(EmulatorConfigurationError) {
+        let path: String
+        switch location {
+        case .file(let file): path = file
+        case .inMemory: path = ":memory:"
+        }
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(5)
+            switch location {
+            case .file(let file):
+                // WAL with synchronous=NORMAL: a commit is in the log before the response is sent, so a killed
+                // process loses nothing it acknowledged (only a power cut could).
+                writer = try DatabasePool(path: file, configuration: configuration)
+            case .inMemory:
+                writer = try DatabaseQueue(configuration: configuration)
+            }
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw .database(path: path, reason: String(describing: error))
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: policy objects") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE policy_object (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL,
+                        sid TEXT NOT NULL UNIQUE,
+                        account_sid TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        resource BLOB NOT NULL,
+                        UNIQUE (kind, account_sid, name)
+                    );
+                    CREATE INDEX policy_object_by_account ON policy_object (kind, account_sid, seq);
+                    """
+            )
+        }
+        return migrator
+    }
+
+    public func insert<Object: StoredPolicyObject>(_ object: Object) async throws(PolicyStoreError) {
+        let resource = try Self.encode(object)
+        try await write(name: object.name) { db in
+            try db.execute(
+                sql: "INSERT INTO policy_object (kind, sid, account_sid, name, resource) VALUES (?, ?, ?, ?, ?)",
+                arguments: [Object.kind.rawValue, object.sid, object.accountSid, object.name, resource]
+            )
+        }
+    }
+
+    public func replace<Object: StoredPolicyObject>(_ object: Object) async throws(PolicyStoreError) {
+        let resource = try Self.encode(object)
+        try await write(name: object.name) { db in
+            try db.execute(
+                sql: "UPDATE policy_object SET name = ?, resource = ? WHERE kind = ? AND sid = ?",
+                arguments: [object.name, resource, Object.kind.rawValue, object.sid]
+            )
+            if db.changesCount == 0 { throw PolicyStoreError.notFound(object.sid) }
+        }
+    }
+
+    public func delete(_ kind: PolicyKind, sid: String) async throws(PolicyStoreError) {
+        try await write(name: sid) { db in
+            try db.execute(
+                sql: "DELETE FROM policy_object WHERE kind = ? AND sid = ?", arguments: [kind.rawValue, sid]
+            )
+            if db.changesCount == 0 { throw PolicyStoreError.notFound(sid) }
+        }
+    }
+
+    public func object<Object: StoredPolicyObject>(
+        _ type: Object.Type, sid: String
+    ) async throws(PolicyStoreError) -> Object? {
+        let data = try await read { db in
+            try Data.fetchOne(
+                db, sql: "SELECT resource FROM policy_object WHERE kind = ? AND sid = ?",
+                arguments: [Object.kind.rawValue, sid]
+            )
+        }
+        return try data.map { (data) throws(PolicyStoreError) in try Self.decode(Object.self, data) }
+    }
+
+    public func search<Object: StoredPolicyObject>(
+        _ type: Object.Type, accountSid: String, name: String?, offset: Int, limit: Int
+    ) async throws(PolicyStoreError) -> (items: [Object], total: Int) {
+        let (rows, total) = try await read { db in
+            var filter = "kind = ? AND account_sid = ?"
+            var arguments: StatementArguments = [Object.kind.rawValue, accountSid]
+            if let name {
+                filter += " AND name = ?"
+                arguments += [name]
+            }
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM policy_object WHERE \(filter)", arguments: arguments)
+            let rows = try Data.fetchAll(
+                db, sql: "SELECT resource FROM policy_object WHERE \(filter) ORDER BY seq LIMIT ? OFFSET ?",
+                arguments: arguments + [limit, offset]
+            )
+            return (rows, total ?? 0)
+        }
+        var items: [Object] = []
+        items.reserveCapacity(rows.count)
+        for row in rows { items.append(try Self.decode(Object.self, row)) }
+        return (items, total)
+    }
+
+    private func write(
+        name: String, _ body: @escaping @Sendable (Database) throws -> Void
+    ) async throws(PolicyStoreError) {
+        do {
+            try await writer.write(body)
+        } catch let error as PolicyStoreError {
+            throw error
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw .duplicateName(name)
+        } catch {
+            throw .database(String(describing: error))
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PolicyStoreError) -> T {
+        do {
+            return try await writer.read(body)
+        } catch {
+            throw .database(String(describing: error))
+        }
+    }
+
+    private static func encode<Object: Encodable>(_ object: Object) throws(PolicyStoreError) -> Data {
+        do { return try JSONEncoder().encode(object) } catch { throw .database("cannot encode: \(error)") }
+    }
+
+    private static func decode<Object: Decodable>(_ type: Object.Type, _ data: Data) throws(PolicyStoreError) -> Object {
+        do { return try JSONDecoder().decode(type, from: data) } catch { throw .database("cannot decode: \(error)") }
+    }
+}

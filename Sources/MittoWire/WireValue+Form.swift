@@ -1,0 +1,132 @@
+/// Why a form-urlencoded body or query string could not be read.
+public struct FormSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The field name involved, as written.
+    public var field: String
+    /// What was wrong with it.
+    public var reason: String
+
+    /// `form field 'buckets[0]': …`.
+    public var description: String { "form field '\(field)': \(reason)" }
+}
+
+extension WireValue {
+    /// Reads `application/x-www-form-urlencoded` text into an object.
+    ///
+    /// Nested fields are written `buckets[0][name]=burst` or `buckets[0].name=burst`; every leaf is a string, so
+    /// readers of form bodies accept digits where JSON would carry a number.
+    public static func parseForm(_ text: String) throws(FormSyntaxError) -> WireValue {
+        var root = FormNode.object([])
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let rawKey = percentDecoded(parts[0])
+            let value = parts.count > 1 ? percentDecoded(parts[1]) : ""
+            let path = try formPath(rawKey)
+            try root.insert(value, at: path[...], field: rawKey)
+        }
+        return root.wireValue
+    }
+
+    /// Decodes `%XX` escapes and `+` as a space; malformed escapes are kept as written.
+    public static func percentDecoded(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "+") {
+                bytes.append(0x20)
+            } else if byte == UInt8(ascii: "%"), iterator.count >= 2,
+                let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                iterator = iterator.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func formPath(_ key: String) throws(FormSyntaxError) -> [String] {
+        var components: [String] = []
+        var current = ""
+        var inBracket = false
+        for character in key {
+            switch character {
+            case "[" where !inBracket, "." where !inBracket:
+                if !current.isEmpty || components.isEmpty { components.append(current) }
+                current = ""
+                inBracket = character == "["
+            case "]" where inBracket:
+                components.append(current)
+                current = ""
+                inBracket = false
+            default:
+                current.append(character)
+            }
+        }
+        if inBracket { throw FormSyntaxError(field: key, reason: "unclosed '['") }
+        if !current.isEmpty { components.append(current) }
+        guard let first = components.first, !first.isEmpty, !components.contains(where: \.isEmpty) else {
+            throw FormSyntaxError(field: key, reason: "empty name")
+        }
+        return components
+    }
+}
+
+private indirect enum FormNode {
+    case leaf(String)
+    case object([(key: String, node: FormNode)])
+    case list([Int: FormNode])
+
+    mutating func insert(_ value: String, at path: ArraySlice<String>, field: String) throws(FormSyntaxError) {
+        guard let head = path.first else {
+            throw FormSyntaxError(field: field, reason: "is given twice or conflicts with another field")
+        }
+        let rest = path.dropFirst()
+        if let index = Int(head), index >= 0 {
+            if case .object(let pairs) = self, pairs.isEmpty { self = .list([:]) }
+            guard case .list(var items) = self else {
+                throw FormSyntaxError(field: field, reason: "mixes list positions and names")
+            }
+            self = .leaf("")
+            var child = items[index] ?? (rest.isEmpty ? .leaf(value) : .object([]))
+            if rest.isEmpty {
+                if items[index] != nil { throw FormSyntaxError(field: field, reason: "is given twice") }
+            } else {
+                try child.insert(value, at: rest, field: field)
+            }
+            items[index] = child
+            self = .list(items)
+            return
+        }
+        guard case .object(var pairs) = self else {
+            throw FormSyntaxError(field: field, reason: "mixes list positions and names")
+        }
+        self = .leaf("")
+        if let existing = pairs.firstIndex(where: { $0.key == head }) {
+            guard !rest.isEmpty, case .leaf = pairs[existing].node else {
+                if rest.isEmpty { throw FormSyntaxError(field: field, reason: "is given twice") }
+                try pairs[existing].node.insert(value, at: rest, field: field)
+                self = .object(pairs)
+                return
+            }
+            throw FormSyntaxError(field: field, reason: "is given both as a value and as a group")
+        }
+        if rest.isEmpty {
+            pairs.append((head, .leaf(value)))
+        } else {
+            var child = FormNode.object([])
+            try child.insert(value, at: rest, field: field)
+            pairs.append((head, child))
+        }
+        self = .object(pairs)
+    }
+
+    var wireValue: WireValue {
+        switch self {
+        case .leaf(let text): .string(text)
+        case .object(let pairs): .object(pairs.map { ($0.key, $0.node.wireValue) })
+        case .list(let items): .array(items.sorted { $0.key < $1.key }.map(\.value.wireValue))
+        }
+    }
+}

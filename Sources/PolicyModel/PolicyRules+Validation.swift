@@ -1,0 +1,140 @@
+extension PolicyRules {
+    /// Every problem with `limit`, in field order; empty when the API would accept it.
+    public static func problems(in limit: Limit, at root: FieldPath = FieldPath()) -> [FieldProblem] {
+        var problems = nameProblems(limit.name, at: root.appending("name"))
+        problems += descriptionProblems(limit.description, at: root.appending("description"))
+        let bucketsPath = root.appending("buckets")
+        if !bucketCount.contains(limit.buckets.count) {
+            problems.append(
+                .init(
+                    field: bucketsPath, kind: .outOfRange,
+                    message: "must have \(bucketCount.lowerBound) or \(bucketCount.upperBound) buckets, got \(limit.buckets.count)"
+                )
+            )
+        }
+        var seen = Set<String>()
+        for (index, bucket) in limit.buckets.enumerated() {
+            let path = bucketsPath.appending(index: index)
+            problems += nameProblems(bucket.name, at: path.appending("name"))
+            if !seen.insert(bucket.name).inserted {
+                problems.append(
+                    .init(
+                        field: path.appending("name"), kind: .duplicate,
+                        message: "bucket name '\(bucket.name)' is used twice in this limit"
+                    )
+                )
+            }
+            problems += rangeProblems(bucket.max, bucketMax, at: path.appending("max"))
+            problems += rangeProblems(bucket.interval, bucketInterval, at: path.appending("interval"))
+        }
+        return problems
+    }
+
+    /// Every problem with `workflow`, in field order; empty when the API would accept it.
+    public static func problems(in workflow: Workflow, at root: FieldPath = FieldPath()) -> [FieldProblem] {
+        var problems = nameProblems(workflow.name, at: root.appending("name"))
+        problems += descriptionProblems(workflow.description, at: root.appending("description"))
+        problems += rangeProblems(workflow.codeLength, codeLength, at: root.appending("codeLength"))
+        problems += rangeProblems(workflow.codeTtl, codeTtl, at: root.appending("codeTtl"))
+        problems += rangeProblems(workflow.maxAttempts, maxAttempts, at: root.appending("maxAttempts"))
+        let stepsPath = root.appending("steps")
+        if !stepCount.contains(workflow.steps.count) {
+            problems.append(
+                .init(
+                    field: stepsPath, kind: .outOfRange,
+                    message: "must have \(stepCount.lowerBound) to \(stepCount.upperBound) steps, got \(workflow.steps.count)"
+                )
+            )
+        }
+        for (index, step) in workflow.steps.enumerated() {
+            problems += stepProblems(step, at: stepsPath.appending(index: index))
+        }
+        let totalTimeout = workflow.steps.reduce(0) { $0 + $1.timeout }
+        if totalTimeout > workflow.codeTtl {
+            problems.append(
+                .init(
+                    field: stepsPath, kind: .inconsistent,
+                    message: "step timeouts add up to \(totalTimeout)s, more than codeTtl (\(workflow.codeTtl)s)"
+                )
+            )
+        }
+        return problems
+    }
+
+    static func stepProblems(_ step: Step, at path: FieldPath) -> [FieldProblem] {
+        var problems = rangeProblems(step.timeout, stepTimeout, at: path.appending("timeout"))
+        if !step.body.contains(codePlaceholder) {
+            problems.append(.init(field: path.appending("body"), kind: .invalidFormat, message: "must contain {code}"))
+        }
+        if step.body.count > bodyMaxLength {
+            problems.append(
+                .init(
+                    field: path.appending("body"), kind: .outOfRange,
+                    message: "must be at most \(bodyMaxLength) characters, got \(step.body.count)"
+                )
+            )
+        }
+        if step.channel == .call {
+            if let language = step.language, !isValidLanguage(language) {
+                problems.append(
+                    .init(
+                        field: path.appending("language"), kind: .invalidFormat,
+                        message: "'\(language)' is not a language tag such as en-US or awspolly.ja-JP"
+                    )
+                )
+            }
+            if let count = step.repeat {
+                problems += rangeProblems(count, callRepeat, at: path.appending("repeat"))
+            }
+        } else {
+            for (field, isSet) in [("language", step.language != nil), ("voice", step.voice != nil), ("repeat", step.repeat != nil)]
+            where isSet {
+                problems.append(
+                    .init(
+                        field: path.appending(field), kind: .inconsistent,
+                        message: "applies to call steps only, this step is \(step.channel.rawValue)"
+                    )
+                )
+            }
+        }
+        if step.channel == .email {
+            if step.emailFrom?.isEmpty ?? true {
+                problems.append(.init(field: path.appending("emailFrom"), kind: .missing, message: "email steps need emailFrom"))
+            }
+            if step.subject?.isEmpty ?? true {
+                problems.append(.init(field: path.appending("subject"), kind: .missing, message: "email steps need a subject"))
+            }
+        }
+        return problems
+    }
+
+    static func nameProblems(_ name: String, at path: FieldPath) -> [FieldProblem] {
+        guard !isValidName(name) else { return [] }
+        return [
+            .init(
+                field: path, kind: .invalidFormat,
+                message: "must be 1 to \(nameMaxLength) characters of A-Z a-z 0-9 _ . -, got '\(name)'"
+            )
+        ]
+    }
+
+    static func descriptionProblems(_ description: String?, at path: FieldPath) -> [FieldProblem] {
+        guard let description, description.count > descriptionMaxLength else { return [] }
+        return [
+            .init(
+                field: path, kind: .outOfRange,
+                message: "must be at most \(descriptionMaxLength) characters, got \(description.count)"
+            )
+        ]
+    }
+
+    static func rangeProblems(_ value: Int, _ range: ClosedRange<Int>, at path: FieldPath) -> [FieldProblem] {
+        guard !range.contains(value) else { return [] }
+        return [
+            .init(
+                field: path, kind: .outOfRange,
+                message: "must be between \(range.lowerBound) and \(range.upperBound), got \(value)"
+            )
+        ]
+    }
+}

@@ -1,0 +1,57 @@
+import MittoWire
+import Testing
+
+@Suite("Reading JSON and form bodies, writing JSON and XML")
+struct WireValueTests {
+    @Test("JSON keeps key order and exact numbers")
+    func jsonOrder() throws {
+        let value = try WireValue.parseJSON(Array(#"{"b":1,"a":[true,null,"x\u00e9\n"],"n":12345678901234567890}"#.utf8))
+        #expect(value.jsonText == #"{"b":1,"a":[true,null,"xé\n"],"n":12345678901234567890}"#)
+    }
+
+    @Test(
+        "malformed JSON is refused with the byte offset",
+        arguments: [
+            (#"{"a":1,}"#, 7), (#"{"a" 1}"#, 5), ("[1,2", 4), (#"{"a":01}"#, 5), (#""\x""#, 3), ("{} extra", 3),
+        ]
+    )
+    func malformed(text: String, offset: Int) {
+        #expect(throws: JSONSyntaxError.self) { try WireValue.parseJSON(Array(text.utf8)) }
+        do {
+            _ = try WireValue.parseJSON(Array(text.utf8))
+        } catch {
+            #expect(error.offset == offset, "\(error)")
+        }
+    }
+
+    @Test("invalid UTF-8 and deep nesting are refused")
+    func hostile() {
+        #expect(throws: JSONSyntaxError.self) { try WireValue.parseJSON([0x22, 0xFF, 0x22]) }
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONSyntaxError.self) { try WireValue.parseJSON(Array(deep.utf8)) }
+    }
+
+    @Test("form fields nest by brackets and dots and decode percent escapes")
+    func form() throws {
+        let value = try WireValue.parseForm("Name=a+b%2Fc&Buckets[1].max=10&Buckets[0][max]=3&Buckets[0][name]=x")
+        #expect(value.jsonText == #"{"Name":"a b/c","Buckets":[{"max":"3","name":"x"},{"max":"10"}]}"#)
+        #expect(throws: FormSyntaxError.self) { try WireValue.parseForm("a=1&a=2") }
+        #expect(throws: FormSyntaxError.self) { try WireValue.parseForm("a=1&a[0]=2") }
+        #expect(throws: FormSyntaxError.self) { try WireValue.parseForm("a[0=1") }
+    }
+
+    @Test("XML: a Response root, lists as singular elements, null as an empty element, text escaped")
+    func xml() throws {
+        let value = try WireValue.parseJSON(
+            Array(#"{"code":200,"limits":[{"name":"a<b","buckets":[{"max":1}]}],"nextPageUri":null}"#.utf8)
+        )
+        #expect(
+            value.xmlDocument == """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Response><code>200</code><limits><Limit><name>a&lt;b</name><buckets><Bucket><max>1</max></Bucket>\
+                </buckets></Limit></limits><nextPageUri/></Response>
+
+                """
+        )
+    }
+}
