@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
     ],
     targets: [
+        .systemLibrary(name: "CLibYAML", path: "Sources/CLibYAML", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "YAMLNodes", dependencies: ["CLibYAML"]),
         .target(name: "PolicyModel"),
         .target(name: "MittoWire", dependencies: ["PolicyModel"]),
         .target(
@@ -32,6 +34,7 @@ let package = Package(
             name: "MittoEmulator",
             dependencies: [
                 "MittoWire",
+                "YAMLNodes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,13 +58,14 @@ let package = Package(
             ],
             path: "Tests/MittoTestSupport"
         ),
+        .testTarget(name: "YAMLNodesTests", dependencies: ["YAMLNodes"]),
         .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel"]),
         .testTarget(name: "MittoWireTests", dependencies: ["MittoWire"]),
         .testTarget(name: "MittoClientTests", dependencies: ["MittoClient", "MittoTestSupport"]),
         .testTarget(
             name: "MittoEmulatorTests",
             dependencies: [
-                "MittoEmulator", "MittoTestSupport",
+                "MittoEmulator", "MittoTestSupport", "YAMLNodes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,7 +1,9 @@
 import Foundation
 
 /// An account sid and its API key, for HTTP Basic auth. Printing it never shows the key.
-public struct MittoCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct MittoCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
     /// The account sid, `AC…`.
     public var accountSid: String
     /// The secret key.
@@ -23,4 +25,9 @@ public struct MittoCredentials: Sendable, Hashable, CustomStringConvertible, Cus
 
     /// The same as `description`, so a debugger or `dump` shows no key either.
     public var debugDescription: String { description }
+
+    /// A mirror without the key, so `dump` and debuggers cannot show it.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["accountSid": accountSid, "apiKey": "<redacted>"])
+    }
 }

@@ -19,6 +19,7 @@ public struct APIResponder: HTTPResponder {
     let routes: [Route]
     let directory: AccountDirectory
     let faults: FaultInjector
+    let journal: RequestJournal
 
     /// Answers one request.
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -35,6 +36,7 @@ public struct APIResponder: HTTPResponder {
             context.logger.error("unexpected failure", metadata: ["error": "\(error)", "path": "\(path)"])
             response = render(APIError(.internalServerError, "Internal error"), format: format)
         }
+        await journal.record(method: request.method, path: request.uri.path, status: Int(response.status.code))
         // The query is left out: it can carry phone numbers; headers are never logged.
         context.logger.info(
             "\(request.method.rawValue) \(request.uri.path) \(response.status.code)",

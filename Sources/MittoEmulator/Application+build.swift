@@ -12,6 +12,10 @@ public struct Emulator: Sendable {
     public let faults: FaultInjector
     /// The store behind the API.
     public let store: any PolicyStore
+    /// The requests answered so far.
+    public let journal: RequestJournal
+    /// Every operation served, as `METHOD /path/{parameter}`, sorted; the OpenAPI document lists the same.
+    public let operations: [String]
 }
 
 /// Builds the emulator for `configuration`; `onServerRunning` is told the bound port once it listens.
@@ -23,10 +27,13 @@ public func buildEmulator(
     let directory = try AccountDirectory(accounts: configuration.accounts)
     let store = try SQLitePolicyStore(configuration.storage)
     let faults = FaultInjector()
+    let journal = RequestJournal()
+    let routes = makeRoutes(store: store, directory: directory, faults: faults, environment: configuration.environment)
     let responder = APIResponder(
-        routes: makeRoutes(store: store, directory: directory, faults: faults, environment: configuration.environment),
+        routes: routes,
         directory: directory,
-        faults: faults
+        faults: faults,
+        journal: journal
     )
     let application = Application(
         responder: responder,
@@ -37,10 +44,13 @@ public func buildEmulator(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: configuration.logger
     )
-    return Emulator(application: application, faults: faults, store: store)
+    return Emulator(
+        application: application, faults: faults, store: store, journal: journal,
+        operations: routes.map { "\($0.method.rawValue) \($0.pattern)" }.sorted()
+    )
 }
 
-/// Every route the emulator serves; the OpenAPI document is checked against this list.
+/// Every route the emulator serves; a test checks the OpenAPI document lists exactly these.
 func makeRoutes(
     store: any PolicyStore, directory: AccountDirectory, faults: FaultInjector, environment: EmulatorEnvironment
 ) -> [Route] {

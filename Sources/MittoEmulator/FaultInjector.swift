@@ -44,6 +44,33 @@ public actor FaultInjector {
             self.times = times
         }
 
+        enum CodingKeys: String, CodingKey {
+            case method, path, status, retryAfter, delay, when, times
+        }
+
+        /// Reads a fault; `when` defaults to `beforeHandling` and `times` to 1, as in Swift.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                method: try container.decodeIfPresent(String.self, forKey: .method),
+                path: try container.decode(String.self, forKey: .path),
+                status: try container.decodeIfPresent(Int.self, forKey: .status),
+                retryAfter: try container.decodeIfPresent(Int.self, forKey: .retryAfter),
+                delay: try container.decodeIfPresent(Double.self, forKey: .delay),
+                when: try container.decodeIfPresent(When.self, forKey: .when) ?? .beforeHandling,
+                times: try container.decodeIfPresent(Int.self, forKey: .times) ?? 1
+            )
+        }
+
+        /// What is wrong with the fault, or nil when it can be injected.
+        public var problem: String? {
+            if let status, !(100...599).contains(status) { return "status must be between 100 and 599, got \(status)" }
+            if let delay, !(0...300).contains(delay) { return "delay must be between 0 and 300 seconds, got \(delay)" }
+            if let retryAfter, retryAfter < 0 { return "retryAfter must be 0 or more, got \(retryAfter)" }
+            if times < 1 { return "times must be 1 or more, got \(times)" }
+            return nil
+        }
+
         /// Waits, then throws the injected status if there is one.
         func fire() async throws {
             if let delay, delay > 0 {
@@ -62,8 +89,9 @@ public actor FaultInjector {
     /// Creates an injector with no faults.
     public init() {}
 
-    /// Adds a fault after those already pending.
+    /// Adds a fault after those already pending; one with a `problem` is ignored.
     public func add(_ fault: Fault) {
+        guard fault.problem == nil else { return }
         pending.append(fault)
     }
 

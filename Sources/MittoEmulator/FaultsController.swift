@@ -17,6 +17,7 @@ struct FaultsController: Sendable {
                 } catch {
                     throw APIError(.badRequest, "Invalid fault: \(error)")
                 }
+                if let problem = fault.problem { throw APIError(.badRequest, "Invalid fault: \(problem)") }
                 await faults.add(fault)
                 return .payload(StatusEnvelope(code: 200, message: "OK"))
             },

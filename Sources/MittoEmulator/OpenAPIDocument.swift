@@ -1,6 +1,7 @@
 import Foundation
 
-/// The OpenAPI 3.1 description of everything the emulator serves (`schemas/mitto-2fa.openapi.yaml`).
+/// The OpenAPI 3.1 description of everything the emulator serves; `schemas/mitto-2fa.openapi.yaml` links to the
+/// bundled file, so there is one copy.
 public enum OpenAPIDocument {
     /// The document's text, as bundled with the emulator.
     public static let text: String = {

@@ -133,6 +133,9 @@ struct SearchQuery {
     var page: Int
     var pageSize: Int
 
+    /// The last page number accepted; keeps `page * pageSize` far from overflow.
+    static let maxPage = 10_000_000
+
     init(_ query: WireValue) throws {
         var reader = BodyReader(valuesAreText: true)
         let fields = reader.object(query, at: FieldPath(), known: ["name", "accountSid", "page", "pageSize"])
@@ -140,8 +143,13 @@ struct SearchQuery {
         accountSid = fields.flatMap { reader.string($0, "accountSid") }
         page = fields.flatMap { reader.int($0, "page") } ?? 0
         pageSize = fields.flatMap { reader.int($0, "pageSize") } ?? Paging.defaultPageSize
-        if page < 0 {
-            reader.report([.init(field: FieldPath([.key("page")]), kind: .outOfRange, message: "must be 0 or more, got \(page)")])
+        if !(0...Self.maxPage).contains(page) {
+            reader.report([
+                .init(
+                    field: FieldPath([.key("page")]), kind: .outOfRange,
+                    message: "must be between 0 and \(Self.maxPage), got \(page)"
+                )
+            ])
         }
         if !(1...Paging.maxPageSize).contains(pageSize) {
             reader.report([

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 public import Foundation
 public import MittoClient
 public import MittoEmulator
@@ -13,6 +13,12 @@ public struct RunningEmulator: Sendable {
     public var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
     /// The in-process handle for injecting faults.
     public let faults: FaultInjector
+    /// The requests answered so far.
+    public let journal: RequestJournal
+    /// The store, for seeding large states without thousands of requests.
+    public let store: any PolicyStore
+    /// Every operation the server has, as `METHOD /path/{parameter}`.
+    public let operations: [String]
 }
 
 /// Starts an emulator in this process on a free port, runs `body`, and stops the emulator.
@@ -39,13 +45,29 @@ public func withRunningEmulator<Result: Sendable>(
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         do {
-            let result = try await body(RunningEmulator(port: port, faults: emulator.faults))
+            let result = try await body(RunningEmulator(
+                    port: port, faults: emulator.faults, journal: emulator.journal, store: emulator.store,
+                    operations: emulator.operations
+                ))
             await services.triggerGracefulShutdown()
             return result
         } catch {
             await services.triggerGracefulShutdown()
             throw error
         }
+    }
+}
+
+/// Runs `body` with an HTTP client of its own, shut down afterwards.
+public func withHTTPClient<Result: Sendable>(_ body: (HTTPClient) async throws -> Result) async throws -> Result {
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+        let result = try await body(client)
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
     }
 }
 

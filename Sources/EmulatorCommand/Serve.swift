@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MittoEmulator
+
+/// `mitto-emulator serve`: starts the server and runs until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the emulator.",
+        discussion: """
+            Accounts come from --accounts FILE, or one account from --account-sid and --api-key (or the \
+            MITTO_ACCOUNT_SID and MITTO_API_KEY environment variables). State lives in memory unless \
+            --database names a SQLite file. The listening address is printed once the server is up.
+            """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on; 0 picks a free port and prints it.")
+    var port = 8080
+
+    @Option(help: ArgumentHelp("A SQLite file that keeps limits and workflows across restarts.", valueName: "path"))
+    var database: String?
+
+    @Flag(help: "Keep state in memory only (the default when --database is not given).")
+    var inMemory = false
+
+    @Option(help: ArgumentHelp("A YAML file listing the accounts served.", valueName: "file"))
+    var accounts: String?
+
+    @Option(help: "The sid of a single account to serve (or MITTO_ACCOUNT_SID).")
+    var accountSid: String?
+
+    @Option(help: "The API key of that account (or MITTO_API_KEY); prefer the environment variable, which ps cannot show.")
+    var apiKey: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        if database != nil && inMemory {
+            throw ValidationError("--database and --in-memory exclude each other")
+        }
+        if accounts != nil && (accountSid != nil || apiKey != nil) {
+            throw ValidationError("--accounts excludes --account-sid and --api-key")
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "mitto-emulator")
+        logger.logLevel = logLevel
+        let configuration = EmulatorConfiguration(
+            host: host, port: port, accounts: try loadAccounts(), storage: database.map { .file($0) } ?? .inMemory,
+            logger: logger
+        )
+        let storage = database.map { "database \($0)" } ?? "in memory"
+        let host = self.host
+        let emulator = try buildEmulator(configuration: configuration) { port in
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            let line = "mitto-emulator listening on http://\(shownHost):\(port) (\(storage))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        try await emulator.application.runService()
+    }
+
+    private func loadAccounts() throws -> [Account] {
+        if let accounts { return try AccountsFile.load(path: accounts) }
+        let environment = ProcessInfo.processInfo.environment
+        guard let sid = accountSid ?? environment["MITTO_ACCOUNT_SID"],
+            let key = apiKey ?? environment["MITTO_API_KEY"]
+        else { throw EmulatorConfigurationError.noAccounts }
+        return [Account(sid: sid, apiKey: key)]
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,136 @@
+/// Assembles ``YAMLDocument``s from parser events without recursion, resolving aliases and enforcing
+/// ``YAMLParser/Limits``.
+struct YAMLTreeBuilder {
+    /// A finished node with its size and height, as needed to check limits when it is aliased.
+    private struct Built {
+        var node: YAMLNode
+        /// Nodes in the subtree, the node itself included.
+        var count: Int
+        /// Collections on the deepest path through the subtree (0 for a scalar).
+        var height: Int
+    }
+
+    /// A mapping or sequence that is still open.
+    private struct Frame {
+        var isMapping: Bool
+        var isFlow: Bool
+        var properties: NodeProperties
+        var items: [YAMLNode] = []
+        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+        var pendingKey: YAMLNode?
+        var count = 1
+        var height = 1
+        var lastChildEnd: YAMLMark?
+    }
+
+    /// The documents completed so far.
+    private(set) var documents: [YAMLDocument] = []
+    private let limits: YAMLParser.Limits
+    private let fileName: String
+    private var frames: [Frame] = []
+    private var anchors: [String: Built] = [:]
+    private var expandedNodes = 0
+    private var documentStart = YAMLMark.unknown
+    private var root: YAMLNode?
+
+    /// Creates a builder enforcing `limits`; `fileName` goes into errors.
+    init(limits: YAMLParser.Limits, fileName: String) {
+        self.limits = limits
+        self.fileName = fileName
+    }
+
+    /// Applies one event.
+    mutating func handle(_ event: ParserEvent) throws(YAMLError) {
+        switch event {
+        case .streamStart, .streamEnd:
+            break
+        case .documentStart(let start):
+            documentStart = start
+            anchors = [:]
+            root = nil
+        case .documentEnd(let end):
+            documents.append(YAMLDocument(root: root ?? .null, start: documentStart, end: end))
+            root = nil
+        case .alias(let anchor, let start, let end):
+            try alias(anchor, at: start, end: end)
+        case .scalar(let value, let style, let properties, let end):
+            let node = YAMLNode(.scalar(value, style), tag: properties.tag, start: properties.start, end: end)
+            finish(Built(node: node, count: 1, height: 0), anchor: properties.anchor, end: end)
+        case .sequenceStart(let properties, let isFlow):
+            try open(Frame(isMapping: false, isFlow: isFlow, properties: properties))
+        case .mappingStart(let properties, let isFlow):
+            try open(Frame(isMapping: true, isFlow: isFlow, properties: properties))
+        case .sequenceEnd(let end), .mappingEnd(let end):
+            close(end: end)
+        }
+    }
+
+    private mutating func open(_ frame: Frame) throws(YAMLError) {
+        guard frames.count < limits.maxNestingDepth else {
+            throw YAMLError(
+                kind: .nestingDepthLimit,
+                message: "collections are nested more than \(limits.maxNestingDepth) levels deep",
+                mark: frame.properties.start, fileName: fileName)
+        }
+        frames.append(frame)
+    }
+
+    private mutating func close(end: YAMLMark) {
+        guard let frame = frames.popLast() else { return }
+        // Block collections end where their last child ends; libyaml's end event sits at the next token.
+        let start = frame.properties.start
+        let finalEnd = frame.isFlow ? end : (frame.lastChildEnd ?? start)
+        let kind: YAMLNode.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+        let node = YAMLNode(kind, tag: frame.properties.tag, start: start, end: finalEnd)
+        let built = Built(node: node, count: frame.count, height: frame.height)
+        finish(built, anchor: frame.properties.anchor, end: finalEnd)
+    }
+
+    private mutating func alias(_ anchor: String, at mark: YAMLMark, end: YAMLMark) throws(YAMLError) {
+        guard let built = anchors[anchor] else {
+            let enclosing = frames.contains { $0.properties.anchor == anchor }
+            let message =
+                enclosing
+                ? "alias *\(anchor) refers to a node that contains it (recursive aliases are not supported)"
+                : "unknown alias *\(anchor): no anchor &\(anchor) defined before it in this document"
+            throw YAMLError(kind: .unknownAlias, message: message, mark: mark, fileName: fileName)
+        }
+        expandedNodes += built.count
+        guard expandedNodes <= limits.maxAliasExpandedNodes else {
+            throw YAMLError(
+                kind: .aliasExpansionLimit,
+                message: "resolving alias *\(anchor) exceeds the limit of \(limits.maxAliasExpandedNodes) "
+                    + "alias-expanded nodes (possible alias bomb)",
+                mark: mark, fileName: fileName)
+        }
+        guard frames.count + built.height <= limits.maxNestingDepth else {
+            throw YAMLError(
+                kind: .nestingDepthLimit,
+                message: "alias *\(anchor) nests collections more than \(limits.maxNestingDepth) levels deep",
+                mark: mark, fileName: fileName)
+        }
+        finish(built, anchor: nil, end: end)
+    }
+
+    /// Hands a completed node to its parent (or makes it the document root) and records its anchor; `end`
+    /// is where the node's source text ends (for an alias, the end of `*name`).
+    private mutating func finish(_ built: Built, anchor: String?, end: YAMLMark) {
+        if let anchor { anchors[anchor] = built }
+        guard !frames.isEmpty else {
+            root = built.node
+            return
+        }
+        let index = frames.count - 1
+        frames[index].count += built.count
+        frames[index].height = max(frames[index].height, built.height + 1)
+        frames[index].lastChildEnd = end
+        if !frames[index].isMapping {
+            frames[index].items.append(built.node)
+        } else if let key = frames[index].pendingKey {
+            frames[index].pairs.append((key: key, value: built.node))
+            frames[index].pendingKey = nil
+        } else {
+            frames[index].pendingKey = built.node
+        }
+    }
+}

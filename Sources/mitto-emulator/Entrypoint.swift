@@ -1,0 +1,8 @@
+import EmulatorCommand
+
+@main
+struct Entrypoint {
+    static func main() async {
+        await EmulatorCommand.main()
+    }
+}
