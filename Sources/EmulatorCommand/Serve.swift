@@ -32,11 +32,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The sid of a single account to serve (or MITTO_ACCOUNT_SID).")
     var accountSid: String?
 
-    @Option(help: "The API key of that account (or MITTO_API_KEY); prefer the environment variable, which ps cannot show.")
+    @Option(
+        help: "The API key of that account (or MITTO_API_KEY); prefer the environment variable, which ps cannot show.")
     var apiKey: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
+    var logLevel = "info"
 
     func validate() throws {
         if database != nil && inMemory {
@@ -46,11 +47,15 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--accounts excludes --account-sid and --api-key")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--log-level must be one of \(levels)")
+        }
     }
 
     func run() async throws {
         var logger = Logger(label: "mitto-emulator")
-        logger.logLevel = logLevel
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let configuration = EmulatorConfiguration(
             host: host, port: port, accounts: try loadAccounts(), storage: database.map { .file($0) } ?? .inMemory,
             logger: logger
@@ -74,5 +79,3 @@ struct Serve: AsyncParsableCommand {
         return [Account(sid: sid, apiKey: key)]
     }
 }
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

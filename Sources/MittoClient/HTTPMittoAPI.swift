@@ -57,8 +57,10 @@ public struct HTTPMittoAPI: MittoAPI {
     public func createLimit(_ limit: Limit) async throws(MittoAPIError) -> LimitResource {
         try await create(
             body: LimitBody(limit, accountSid: subAccountSid), path: "/2fa/limits", as: LimitEnvelope.self,
-            name: limit.name, unwrap: \.limit, lookUp: { () throws(MittoAPIError) in
-                try await listPage(LimitResource.self, path: "/2fa/limits/search", page: 0, name: limit.name).items.first
+            name: limit.name, unwrap: \.limit,
+            lookUp: { () throws(MittoAPIError) in
+                try await listPage(LimitResource.self, path: "/2fa/limits/search", page: 0, name: limit.name).items
+                    .first
             }
         )
     }
@@ -221,8 +223,10 @@ public struct HTTPMittoAPI: MittoAPI {
                 }
                 logger.debug(
                     "retrying",
-                    metadata: ["method": "\(method.rawValue)", "path": "\(path)", "attempt": "\(attempt)",
-                        "delay": "\(delay)"]
+                    metadata: [
+                        "method": "\(method.rawValue)", "path": "\(path)", "attempt": "\(attempt)",
+                        "delay": "\(delay)",
+                    ]
                 )
                 do {
                     try await sleep(delay)
@@ -270,7 +274,8 @@ public struct HTTPMittoAPI: MittoAPI {
             retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init).map { .seconds($0) }
             body = try await response.body.collect(upTo: 64 << 20)
         } catch {
-            logger.debug("no answer", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "error": "\(error)"])
+            logger.debug(
+                "no answer", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "error": "\(error)"])
             return .failure(.transport(String(describing: error)), retryAfter: nil)
         }
         logger.debug("answer", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "status": "\(status)"])

@@ -57,7 +57,9 @@ public enum AccountsFile {
                 throw fail(duplicate, "'\(duplicate.scalarValue ?? "")' is given twice")
             }
             for (key, _) in pairs where !known.contains(key.scalarValue ?? "") {
-                throw fail(key, "unknown key '\(key.scalarValue ?? "")'; expected one of \(known.sorted().joined(separator: ", "))")
+                throw fail(
+                    key,
+                    "unknown key '\(key.scalarValue ?? "")'; expected one of \(known.sorted().joined(separator: ", "))")
             }
             return node
         }
@@ -69,7 +71,8 @@ public enum AccountsFile {
         }
 
         func account(_ node: YAMLNode, isSubAccount: Bool) throws(EmulatorConfigurationError) -> Account {
-            let keys: Set<String> = isSubAccount ? ["sid", "apiKey"] : ["sid", "apiKey", "allowedIps", "callback", "subAccounts"]
+            let keys: Set<String> =
+                isSubAccount ? ["sid", "apiKey"] : ["sid", "apiKey", "allowedIps", "callback", "subAccounts"]
             guard let map = try mapping(node, known: keys) else { throw fail(node, "expected an account") }
             let sid = try text(map["sid"], "sid", in: node)
             let apiKey = try text(map["apiKey"], "apiKey", in: node)
@@ -85,9 +88,10 @@ public enum AccountsFile {
                     throw fail(callback, "'callback' must be a mapping")
                 }
                 let url = try text(callbackMap["url"], "url", in: callback)
-                let method = try callbackMap["method"].map { (node) throws(EmulatorConfigurationError) in
-                    try text(node, "method", in: callback).uppercased()
-                } ?? "POST"
+                let method =
+                    try callbackMap["method"].map { (node) throws(EmulatorConfigurationError) in
+                        try text(node, "method", in: callback).uppercased()
+                    } ?? "POST"
                 guard method == "GET" || method == "POST" else {
                     throw fail(callback, "callback method must be GET or POST, got \(method)")
                 }

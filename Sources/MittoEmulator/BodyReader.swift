@@ -33,7 +33,8 @@ struct BodyReader {
         for (key, fieldValue) in pairs {
             guard let canonical = known.first(where: { Self.sameKey($0, key) }) else {
                 let hint = known.first { $0.lowercased() == key.lowercased() }.map { ", did you mean '\($0)'?" } ?? ""
-                problems.append(.init(field: path.appending(key), kind: .unknownField, message: "is not a known field\(hint)"))
+                problems.append(
+                    .init(field: path.appending(key), kind: .unknownField, message: "is not a known field\(hint)"))
                 continue
             }
             if values[canonical] != nil {
@@ -82,7 +83,9 @@ struct BodyReader {
         if let value = Value(rawValue: text) ?? Value(rawValue: text.lowercased()) { return value }
         let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
         problems.append(
-            .init(field: fields.path.appending(key), kind: .invalidFormat, message: "must be one of \(allowed), got '\(text)'")
+            .init(
+                field: fields.path.appending(key), kind: .invalidFormat,
+                message: "must be one of \(allowed), got '\(text)'")
         )
         return nil
     }

@@ -7,7 +7,9 @@ public enum OpenAPIDocument {
     public static let text: String = {
         guard let url = Bundle.module.url(forResource: "mitto-2fa.openapi", withExtension: "yaml"),
             let text = try? String(contentsOf: url, encoding: .utf8)
-        else { return "openapi: 3.1.0\ninfo: {title: Mitto 2FA API (document missing from this build), version: '0'}\n" }
+        else {
+            return "openapi: 3.1.0\ninfo: {title: Mitto 2FA API (document missing from this build), version: '0'}\n"
+        }
         return text
     }()
 

@@ -6,9 +6,11 @@ enum PolicyBodies {
     /// A limit and the optional `accountSid` it is for, or the problems with the body.
     static func limit(from request: APIRequest) -> Result<(Limit, accountSid: String?), APIError> {
         var reader = BodyReader(valuesAreText: request.bodyIsForm)
-        guard let fields = reader.object(
-            request.body, at: FieldPath(), known: ["name", "description", "buckets", "accountSid"]
-        ) else { return .failure(.invalid(reader.problems)) }
+        guard
+            let fields = reader.object(
+                request.body, at: FieldPath(), known: ["name", "description", "buckets", "accountSid"]
+            )
+        else { return .failure(.invalid(reader.problems)) }
         let name = reader.string(fields, "name", required: true)
         let description = reader.string(fields, "description")
         let accountSid = reader.string(fields, "accountSid")
@@ -32,10 +34,12 @@ enum PolicyBodies {
     /// A workflow and the optional `accountSid` it is for, or the problems with the body.
     static func workflow(from request: APIRequest) -> Result<(Workflow, accountSid: String?), APIError> {
         var reader = BodyReader(valuesAreText: request.bodyIsForm)
-        guard let fields = reader.object(
-            request.body, at: FieldPath(),
-            known: ["name", "description", "codeLength", "codeTtl", "maxAttempts", "steps", "accountSid"]
-        ) else { return .failure(.invalid(reader.problems)) }
+        guard
+            let fields = reader.object(
+                request.body, at: FieldPath(),
+                known: ["name", "description", "codeLength", "codeTtl", "maxAttempts", "steps", "accountSid"]
+            )
+        else { return .failure(.invalid(reader.problems)) }
         let name = reader.string(fields, "name", required: true)
         let description = reader.string(fields, "description")
         let codeLength = reader.int(fields, "codeLength") ?? PolicyRules.codeLengthDefault

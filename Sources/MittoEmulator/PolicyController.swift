@@ -21,7 +21,8 @@ struct PolicyController<Object: StoredPolicyObject, Policy: Sendable>: Sendable 
     /// Reads and checks a create or replace body.
     var readBody: @Sendable (APIRequest) -> Result<(Policy, accountSid: String?), APIError>
     /// Builds the stored resource.
-    var makeResource: @Sendable (_ sid: String, _ accountSid: String, Policy, _ created: String, _ updated: String) -> Object
+    var makeResource:
+        @Sendable (_ sid: String, _ accountSid: String, Policy, _ created: String, _ updated: String) -> Object
     /// Wraps one object in its success envelope.
     var envelope: @Sendable (Object) -> any Encodable & Sendable
     var store: any PolicyStore
@@ -100,7 +101,8 @@ struct PolicyController<Object: StoredPolicyObject, Policy: Sendable>: Sendable 
     /// nothing.
     private func visibleObject(_ request: APIRequest) async throws -> Object {
         let sid = request.parameters[sidParameter] ?? ""
-        let object = try await translate { () throws(PolicyStoreError) in try await store.object(Object.self, sid: sid) }
+        let object = try await translate { () throws(PolicyStoreError) in try await store.object(Object.self, sid: sid)
+        }
         guard let object, directory.may(request.account.account.sid, actOn: object.accountSid) else {
             throw APIError.notFound(noun, sid)
         }

@@ -112,7 +112,8 @@ public final class SQLitePolicyStore: PolicyStore {
                 filter += " AND name = ?"
                 arguments += [name]
             }
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM policy_object WHERE \(filter)", arguments: arguments)
+            let total = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM policy_object WHERE \(filter)", arguments: arguments)
             let rows = try Data.fetchAll(
                 db, sql: "SELECT resource FROM policy_object WHERE \(filter) ORDER BY seq LIMIT ? OFFSET ?",
                 arguments: arguments + [limit, offset]
@@ -139,7 +140,9 @@ public final class SQLitePolicyStore: PolicyStore {
         }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PolicyStoreError) -> T {
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(PolicyStoreError)
+        -> T
+    {
         do {
             return try await writer.read(body)
         } catch {
@@ -151,7 +154,8 @@ public final class SQLitePolicyStore: PolicyStore {
         do { return try JSONEncoder().encode(object) } catch { throw .database("cannot encode: \(error)") }
     }
 
-    private static func decode<Object: Decodable>(_ type: Object.Type, _ data: Data) throws(PolicyStoreError) -> Object {
+    private static func decode<Object: Decodable>(_ type: Object.Type, _ data: Data) throws(PolicyStoreError) -> Object
+    {
         do { return try JSONDecoder().decode(type, from: data) } catch { throw .database("cannot decode: \(error)") }
     }
 }

@@ -95,9 +95,15 @@ private struct JSONReader {
         case UInt8(ascii: "{"): return try readObject(depth: depth)
         case UInt8(ascii: "["): return try readArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try readString())
-        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try readNumber())
         default: throw error("unexpected character '\(Character(UnicodeScalar(bytes[position])))'")
         }
@@ -202,7 +208,9 @@ private struct JSONReader {
         var utf8Run: [UInt8] = []
         func flush() throws(JSONSyntaxError) {
             guard !utf8Run.isEmpty else { return }
-            guard let text = String(validating: utf8Run, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+            guard let text = String(validating: utf8Run, as: UTF8.self) else {
+                throw error("invalid UTF-8 in a string")
+            }
             scalars.append(contentsOf: text.unicodeScalars)
             utf8Run.removeAll(keepingCapacity: true)
         }

@@ -8,7 +8,8 @@ extension PolicyRules {
             problems.append(
                 .init(
                     field: bucketsPath, kind: .outOfRange,
-                    message: "must have \(bucketCount.lowerBound) or \(bucketCount.upperBound) buckets, got \(limit.buckets.count)"
+                    message:
+                        "must have \(bucketCount.lowerBound) or \(bucketCount.upperBound) buckets, got \(limit.buckets.count)"
                 )
             )
         }
@@ -42,7 +43,8 @@ extension PolicyRules {
             problems.append(
                 .init(
                     field: stepsPath, kind: .outOfRange,
-                    message: "must have \(stepCount.lowerBound) to \(stepCount.upperBound) steps, got \(workflow.steps.count)"
+                    message:
+                        "must have \(stepCount.lowerBound) to \(stepCount.upperBound) steps, got \(workflow.steps.count)"
                 )
             )
         }
@@ -87,7 +89,9 @@ extension PolicyRules {
                 problems += rangeProblems(count, callRepeat, at: path.appending("repeat"))
             }
         } else {
-            for (field, isSet) in [("language", step.language != nil), ("voice", step.voice != nil), ("repeat", step.repeat != nil)]
+            for (field, isSet) in [
+                ("language", step.language != nil), ("voice", step.voice != nil), ("repeat", step.repeat != nil),
+            ]
             where isSet {
                 problems.append(
                     .init(
@@ -99,10 +103,12 @@ extension PolicyRules {
         }
         if step.channel == .email {
             if step.emailFrom?.isEmpty ?? true {
-                problems.append(.init(field: path.appending("emailFrom"), kind: .missing, message: "email steps need emailFrom"))
+                problems.append(
+                    .init(field: path.appending("emailFrom"), kind: .missing, message: "email steps need emailFrom"))
             }
             if step.subject?.isEmpty ?? true {
-                problems.append(.init(field: path.appending("subject"), kind: .missing, message: "email steps need a subject"))
+                problems.append(
+                    .init(field: path.appending("subject"), kind: .missing, message: "email steps need a subject"))
             }
         }
         return problems

@@ -53,7 +53,8 @@ public enum PolicyRules {
             tag = tag[tag.index(after: dot)...]
         }
         let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
-        guard let primary = parts.first, (2...3).contains(primary.count), primary.allSatisfy({ $0.isASCII && $0.isLetter })
+        guard let primary = parts.first, (2...3).contains(primary.count),
+            primary.allSatisfy({ $0.isASCII && $0.isLetter })
         else { return false }
         return parts.dropFirst().allSatisfy { part in
             (1...8).contains(part.count) && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }

@@ -102,11 +102,14 @@ struct HTTPMittoAPITests {
                 #expect(error?.method == "POST")
                 #expect(error?.path == "/2fa/limits")
                 #expect(error?.status == 409)
-                #expect(error?.description == "POST /2fa/limits: 409: A limit named 'limit_on_phone' already exists in this account")
+                #expect(
+                    error?.description
+                        == "POST /2fa/limits: 409: A limit named 'limit_on_phone' already exists in this account")
                 var invalid = Self.limit
                 invalid.buckets[0].max = 0
                 let invalidError = await #expect(throws: MittoAPIError.self) { try await api.createLimit(invalid) }
-                #expect(invalidError?.description.contains("buckets[0].max: must be between 1 and 1000000, got 0") == true)
+                #expect(
+                    invalidError?.description.contains("buckets[0].max: must be between 1 and 1000000, got 0") == true)
             }
             // Refused requests are not retried.
             #expect(await emulator.journal.all.filter { $0.method == "POST" }.count == 3)

@@ -3,7 +3,6 @@ import MittoClient
 import MittoEmulator
 import MittoTestSupport
 import PolicyModel
-import Synchronization
 import Testing
 
 @Suite("Retries, backoff and ambiguous creates")
@@ -12,8 +11,8 @@ struct RetryTests {
 
     /// Records the delays the client waits instead of sleeping, so tests run instantly.
     final class SleepRecorder: Sendable {
-        let delays = Mutex<[Duration]>([])
-        var recorded: [Duration] { delays.withLock { $0 } }
+        let delays = LockedValue<[Duration]>([])
+        var recorded: [Duration] { delays.value }
         func sleep(_ duration: Duration) async throws { delays.withLock { $0.append(duration) } }
     }
 
@@ -135,7 +134,8 @@ struct RetryTests {
             let api = HTTPMittoAPI(
                 endpoint: URL(string: "http://127.0.0.1:\(port)")!,
                 credentials: TestAccounts.credentials(TestAccounts.acme), httpClient: client,
-                retryPolicy: RetryPolicy(maxAttempts: 3, requestTimeout: .milliseconds(300)), sleep: { try await recorder.sleep($0) }
+                retryPolicy: RetryPolicy(maxAttempts: 3, requestTimeout: .milliseconds(300)),
+                sleep: { try await recorder.sleep($0) }
             )
             let error = await #expect(throws: MittoAPIError.self) { try await api.listWorkflows() }
             #expect(error?.status == nil)

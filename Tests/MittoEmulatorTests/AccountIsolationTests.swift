@@ -29,7 +29,8 @@ struct AccountIsolationTests {
             let acme = RawHTTP(emulator)
             let sub = RawHTTP(emulator, account: TestAccounts.acmeSub)
             let subSid = TestAccounts.acmeSub.sid
-            let withAccount = #"{"name":"shared_name","accountSid":"\#(subSid)","buckets":[{"name":"b","max":1,"interval":60}]}"#
+            let withAccount =
+                #"{"name":"shared_name","accountSid":"\#(subSid)","buckets":[{"name":"b","max":1,"interval":60}]}"#
             #expect(try await acme.send("POST", "/2fa/limits", body: Self.body).status == 200)
             let created = try await acme.send("POST", "/2fa/limits", body: withAccount)
             #expect(created.status == 200)
@@ -52,7 +53,8 @@ struct AccountIsolationTests {
             let sub = RawHTTP(emulator, account: TestAccounts.acmeSub)
             let parentSid = TestAccounts.acme.sid
             let otherSid = TestAccounts.other.sid
-            let bodyForOther = #"{"name":"x","accountSid":"\#(otherSid)","buckets":[{"name":"b","max":1,"interval":60}]}"#
+            let bodyForOther =
+                #"{"name":"x","accountSid":"\#(otherSid)","buckets":[{"name":"b","max":1,"interval":60}]}"#
             let createForOther = try await RawHTTP(emulator).send("POST", "/2fa/limits", body: bodyForOther)
             let subSearchesParent = try await sub.send("GET", "/2fa/limits/search?accountSid=\(parentSid)")
             let searchOther = try await RawHTTP(emulator).send("GET", "/2fa/limits/search?accountSid=\(otherSid)")

@@ -131,7 +131,8 @@ struct LimitsRoutesTests {
     func formBody() async throws {
         try await withRunningEmulator { emulator in
             let http = RawHTTP(emulator)
-            let form = "Name=form_limit&Description=from+a+form&Buckets[0][Name]=burst&Buckets[0][Max]=3"
+            let form =
+                "Name=form_limit&Description=from+a+form&Buckets[0][Name]=burst&Buckets[0][Max]=3"
                 + "&Buckets[0][Interval]=600"
             let created = try await http.send(
                 "POST", "/2fa/limits", body: form, contentType: "application/x-www-form-urlencoded"

@@ -14,25 +14,34 @@ struct RequestErrorsTests {
     }
 
     static let badBodies: [BadBody] = [
-        .init(label: "missing name", body: #"{"buckets":[{"name":"b","max":1,"interval":60}]}"#, field: "name",
-              problem: "is required"),
-        .init(label: "wrong type", body: #"{"name":"x","buckets":[{"name":"b","max":"three","interval":60}]}"#,
-              field: "buckets[0].max", problem: "must be an integer, got string"),
-        .init(label: "max out of range", body: #"{"name":"x","buckets":[{"name":"b","max":0,"interval":60}]}"#,
-              field: "buckets[0].max", problem: "must be between 1 and 1000000, got 0"),
-        .init(label: "interval out of range",
-              body: #"{"name":"x","buckets":[{"name":"b","max":1,"interval":31536001}]}"#,
-              field: "buckets[0].interval", problem: "must be between 1 and 31536000, got 31536001"),
-        .init(label: "unknown field", body: #"{"name":"x","colour":"red","buckets":[{"name":"b","max":1,"interval":6}]}"#,
-              field: "colour", problem: "is not a known field"),
-        .init(label: "three buckets",
-              body: #"{"name":"x","buckets":[{"name":"a","max":1,"interval":6},{"name":"b","max":1,"interval":6},{"name":"c","max":1,"interval":6}]}"#,
-              field: "buckets", problem: "must have 1 or 2 buckets, got 3"),
-        .init(label: "duplicate bucket name",
-              body: #"{"name":"x","buckets":[{"name":"a","max":1,"interval":6},{"name":"a","max":2,"interval":60}]}"#,
-              field: "buckets[1].name", problem: "bucket name 'a' is used twice in this limit"),
-        .init(label: "bad name", body: #"{"name":"has space","buckets":[{"name":"b","max":1,"interval":60}]}"#,
-              field: "name", problem: "must be 1 to 64 characters of A-Z a-z 0-9 _ . -, got 'has space'"),
+        .init(
+            label: "missing name", body: #"{"buckets":[{"name":"b","max":1,"interval":60}]}"#, field: "name",
+            problem: "is required"),
+        .init(
+            label: "wrong type", body: #"{"name":"x","buckets":[{"name":"b","max":"three","interval":60}]}"#,
+            field: "buckets[0].max", problem: "must be an integer, got string"),
+        .init(
+            label: "max out of range", body: #"{"name":"x","buckets":[{"name":"b","max":0,"interval":60}]}"#,
+            field: "buckets[0].max", problem: "must be between 1 and 1000000, got 0"),
+        .init(
+            label: "interval out of range",
+            body: #"{"name":"x","buckets":[{"name":"b","max":1,"interval":31536001}]}"#,
+            field: "buckets[0].interval", problem: "must be between 1 and 31536000, got 31536001"),
+        .init(
+            label: "unknown field", body: #"{"name":"x","colour":"red","buckets":[{"name":"b","max":1,"interval":6}]}"#,
+            field: "colour", problem: "is not a known field"),
+        .init(
+            label: "three buckets",
+            body:
+                #"{"name":"x","buckets":[{"name":"a","max":1,"interval":6},{"name":"b","max":1,"interval":6},{"name":"c","max":1,"interval":6}]}"#,
+            field: "buckets", problem: "must have 1 or 2 buckets, got 3"),
+        .init(
+            label: "duplicate bucket name",
+            body: #"{"name":"x","buckets":[{"name":"a","max":1,"interval":6},{"name":"a","max":2,"interval":60}]}"#,
+            field: "buckets[1].name", problem: "bucket name 'a' is used twice in this limit"),
+        .init(
+            label: "bad name", body: #"{"name":"has space","buckets":[{"name":"b","max":1,"interval":60}]}"#,
+            field: "name", problem: "must be 1 to 64 characters of A-Z a-z 0-9 _ . -, got 'has space'"),
     ]
 
     @Test("400 with details naming the field", arguments: badBodies)

@@ -4,12 +4,13 @@ import MittoTestSupport
 import Testing
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 @Suite("JSON and XML response forms")
 struct ResponseFormatTests {
-    static let body = #"{"name":"limit_on_ip","buckets":[{"name":"burst","max":3,"interval":600},{"name":"daily","max":10,"interval":86400}]}"#
+    static let body =
+        #"{"name":"limit_on_ip","buckets":[{"name":"burst","max":3,"interval":600},{"name":"daily","max":10,"interval":86400}]}"#
 
     @Test("a .json suffix gives JSON, a .xml suffix or Accept: application/xml gives XML")
     func negotiation() async throws {

@@ -60,24 +60,31 @@ struct WorkflowsRoutesTests {
     }
 
     static let badWorkflows: [BadWorkflow] = [
-        .init(label: "body without {code}",
-              body: #"{"name":"w","steps":[{"channel":"sms","timeout":60,"body":"hello"}]}"#, field: "steps[0].body"),
-        .init(label: "unknown channel",
-              body: #"{"name":"w","steps":[{"channel":"fax","timeout":60,"body":"{code}"}]}"#,
-              field: "steps[0].channel"),
-        .init(label: "email without emailFrom",
-              body: #"{"name":"w","steps":[{"channel":"email","timeout":60,"body":"{code}","subject":"s"}]}"#,
-              field: "steps[0].emailFrom"),
-        .init(label: "timeouts past codeTtl",
-              body: #"{"name":"w","codeTtl":60,"steps":[{"channel":"sms","timeout":50,"body":"{code}"},{"channel":"sms","timeout":50,"body":"{code}"}]}"#,
-              field: "steps"),
-        .init(label: "code length out of range",
-              body: #"{"name":"w","codeLength":12,"steps":[{"channel":"sms","timeout":60,"body":"{code}"}]}"#,
-              field: "codeLength"),
+        .init(
+            label: "body without {code}",
+            body: #"{"name":"w","steps":[{"channel":"sms","timeout":60,"body":"hello"}]}"#, field: "steps[0].body"),
+        .init(
+            label: "unknown channel",
+            body: #"{"name":"w","steps":[{"channel":"fax","timeout":60,"body":"{code}"}]}"#,
+            field: "steps[0].channel"),
+        .init(
+            label: "email without emailFrom",
+            body: #"{"name":"w","steps":[{"channel":"email","timeout":60,"body":"{code}","subject":"s"}]}"#,
+            field: "steps[0].emailFrom"),
+        .init(
+            label: "timeouts past codeTtl",
+            body:
+                #"{"name":"w","codeTtl":60,"steps":[{"channel":"sms","timeout":50,"body":"{code}"},{"channel":"sms","timeout":50,"body":"{code}"}]}"#,
+            field: "steps"),
+        .init(
+            label: "code length out of range",
+            body: #"{"name":"w","codeLength":12,"steps":[{"channel":"sms","timeout":60,"body":"{code}"}]}"#,
+            field: "codeLength"),
         .init(label: "no steps", body: #"{"name":"w","steps":[]}"#, field: "steps"),
-        .init(label: "voice on an sms step",
-              body: #"{"name":"w","steps":[{"channel":"sms","timeout":60,"body":"{code}","voice":"man"}]}"#,
-              field: "steps[0].voice"),
+        .init(
+            label: "voice on an sms step",
+            body: #"{"name":"w","steps":[{"channel":"sms","timeout":60,"body":"{code}","voice":"man"}]}"#,
+            field: "steps[0].voice"),
         .init(label: "steps not a list", body: #"{"name":"w","steps":{"channel":"sms"}}"#, field: "steps"),
     ]
 

@@ -1,8 +1,8 @@
 public import AsyncHTTPClient
 public import Foundation
+import Logging
 public import MittoClient
 public import MittoEmulator
-import Logging
 import ServiceLifecycle
 
 /// An emulator started by a test on a free loopback port.
@@ -45,7 +45,8 @@ public func withRunningEmulator<Result: Sendable>(
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         do {
-            let result = try await body(RunningEmulator(
+            let result = try await body(
+                RunningEmulator(
                     port: port, faults: emulator.faults, journal: emulator.journal, store: emulator.store,
                     operations: emulator.operations
                 ))

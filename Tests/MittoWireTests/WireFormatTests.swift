@@ -17,10 +17,14 @@ struct WireFormatTests {
              "uri":"/2fa/limits/LM0b6e0000000000000000000000000000"}}
             """
         let envelope = try WireCoding.makeDecoder().decode(LimitEnvelope.self, from: Data(json.utf8))
-        #expect(envelope.limit.limit == Limit(
-            name: "limit_on_phone", description: "Caps OTPs per phone number",
-            buckets: [.init(name: "burst", max: 3, interval: 600), .init(name: "daily", max: 10, interval: 86400)]
-        ))
+        #expect(
+            envelope.limit.limit
+                == Limit(
+                    name: "limit_on_phone", description: "Caps OTPs per phone number",
+                    buckets: [
+                        .init(name: "burst", max: 3, interval: 600), .init(name: "daily", max: 10, interval: 86400),
+                    ]
+                ))
         #expect(envelope.limit.sid == "LM0b6e0000000000000000000000000000")
     }
 
@@ -34,7 +38,8 @@ struct WireFormatTests {
                        "language":"en-US","voice":"woman","repeat":2}],
              "dateCreated":"2026-11-28T10:00:00Z","dateUpdated":"2026-11-28T10:00:00Z","uri":"/2fa/workflows/WF41c2"}}
             """
-        let workflow = try WireCoding.makeDecoder().decode(WorkflowEnvelope.self, from: Data(json.utf8)).workflow.workflow
+        let workflow = try WireCoding.makeDecoder().decode(WorkflowEnvelope.self, from: Data(json.utf8)).workflow
+            .workflow
         #expect(workflow.description == nil)
         #expect(workflow.steps[0] == Step(channel: .sms, timeout: 60, from: "ACME", body: "Your ACME code is {code}"))
         #expect(workflow.steps[1].voice == .woman)
@@ -57,7 +62,8 @@ struct WireFormatTests {
 
     @Test("a search page decodes its list under the kind's key, and a null nextPageUri")
     func decodePage() throws {
-        let json = #"{"code":200,"message":"OK","workflows":[],"page":2,"pageSize":1000,"total":2000,"numPages":2,"nextPageUri":null}"#
+        let json =
+            #"{"code":200,"message":"OK","workflows":[],"page":2,"pageSize":1000,"total":2000,"numPages":2,"nextPageUri":null}"#
         let page = try WireCoding.makeDecoder().decode(SearchPage<WorkflowResource>.self, from: Data(json.utf8))
         #expect(page.items.isEmpty)
         #expect(page.numPages == 2)
@@ -66,8 +72,10 @@ struct WireFormatTests {
 
     @Test("an error body decodes with its details")
     func decodeError() throws {
-        let json = #"{"code":400,"message":"Invalid request","details":[{"field":"buckets[0].max","problem":"must be between 1 and 1000000, got 0"}]}"#
+        let json =
+            #"{"code":400,"message":"Invalid request","details":[{"field":"buckets[0].max","problem":"must be between 1 and 1000000, got 0"}]}"#
         let envelope = try WireCoding.makeDecoder().decode(StatusEnvelope.self, from: Data(json.utf8))
-        #expect(envelope.details == [ErrorDetail(field: "buckets[0].max", problem: "must be between 1 and 1000000, got 0")])
+        #expect(
+            envelope.details == [ErrorDetail(field: "buckets[0].max", problem: "must be between 1 and 1000000, got 0")])
     }
 }

@@ -5,7 +5,8 @@ import Testing
 struct WireValueTests {
     @Test("JSON keeps key order and exact numbers")
     func jsonOrder() throws {
-        let value = try WireValue.parseJSON(Array(#"{"b":1,"a":[true,null,"x\u00e9\n"],"n":12345678901234567890}"#.utf8))
+        let value = try WireValue.parseJSON(
+            Array(#"{"b":1,"a":[true,null,"x\u00e9\n"],"n":12345678901234567890}"#.utf8))
         #expect(value.jsonText == #"{"b":1,"a":[true,null,"xé\n"],"n":12345678901234567890}"#)
     }
 

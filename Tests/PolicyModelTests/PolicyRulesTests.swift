@@ -38,26 +38,31 @@ struct PolicyRulesTests {
     func bucketBounds() {
         let limit = Limit(
             name: "l",
-            buckets: [.init(name: "a", max: 1_000_000, interval: 31_536_000), .init(name: "b", max: 1_000_001, interval: 0)]
+            buckets: [
+                .init(name: "a", max: 1_000_000, interval: 31_536_000), .init(name: "b", max: 1_000_001, interval: 0),
+            ]
         )
         let problems = PolicyRules.problems(in: limit)
-        #expect(problems.map(\.description) == [
-            "buckets[1].max: must be between 1 and 1000000, got 1000001",
-            "buckets[1].interval: must be between 1 and 31536000, got 0",
-        ])
+        #expect(
+            problems.map(\.description) == [
+                "buckets[1].max: must be between 1 and 1000000, got 1000001",
+                "buckets[1].interval: must be between 1 and 31536000, got 0",
+            ])
     }
 
     @Test("workflow rules that relate fields")
     func workflowRelations() {
         let email = Step(channel: .email, timeout: 400, body: "{code}", voice: .man)
-        let workflow = Workflow(name: "w", codeTtl: 600, steps: [Self.step, email, Step(channel: .sms, timeout: 200, body: "no code")])
+        let workflow = Workflow(
+            name: "w", codeTtl: 600, steps: [Self.step, email, Step(channel: .sms, timeout: 200, body: "no code")])
         let problems = PolicyRules.problems(in: workflow).map(\.description)
-        #expect(problems == [
-            "steps[1].voice: applies to call steps only, this step is email",
-            "steps[1].emailFrom: email steps need emailFrom",
-            "steps[1].subject: email steps need a subject",
-            "steps[2].body: must contain {code}",
-            "steps: step timeouts add up to 660s, more than codeTtl (600s)",
-        ])
+        #expect(
+            problems == [
+                "steps[1].voice: applies to call steps only, this step is email",
+                "steps[1].emailFrom: email steps need emailFrom",
+                "steps[1].subject: email steps need a subject",
+                "steps[2].body: must contain {code}",
+                "steps: step timeouts add up to 660s, more than codeTtl (600s)",
+            ])
     }
 }

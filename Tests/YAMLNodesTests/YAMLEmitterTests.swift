@@ -1,5 +1,4 @@
 import Testing
-
 import YAMLNodes
 
 /// Emits `node`, parses the output back and returns both.

@@ -1,5 +1,4 @@
 import Testing
-
 import YAMLNodes
 
 @Suite("YAMLNode")

@@ -1,5 +1,4 @@
 import Testing
-
 import YAMLNodes
 
 /// Parses `text`, requiring exactly one document, and returns its root.
