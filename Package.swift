@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "YAMLNodes", dependencies: ["CLibYAML"]),
         .target(name: "PolicyModel"),
         .target(name: "MittoWire", dependencies: ["PolicyModel"]),
+        .target(name: "PolicyManifest", dependencies: ["PolicyModel", "YAMLNodes"]),
         .target(
             name: "MittoClient",
             dependencies: [
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(name: "YAMLNodesTests", dependencies: ["YAMLNodes"]),
         .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel"]),
         .testTarget(name: "MittoWireTests", dependencies: ["MittoWire"]),
+        .testTarget(name: "PolicyManifestTests", dependencies: ["PolicyManifest", "MittoTestSupport"]),
         .testTarget(name: "MittoClientTests", dependencies: ["MittoClient", "MittoTestSupport"]),
         .testTarget(
             name: "MittoEmulatorTests",

@@ -53,8 +53,14 @@ public enum ProblemKind: String, Hashable, Sendable, Codable {
     case unknownField = "unknown-field"
     /// A name used twice where names must be unique.
     case duplicate
-    /// A rule that relates several fields, such as step timeouts against the code's lifetime.
+    /// A rule that relates several fields.
     case inconsistent
+    /// A message body without the `{code}` placeholder.
+    case missingCodePlaceholder = "body-without-code"
+    /// Step timeouts that add up to more than the code's lifetime.
+    case timeoutsExceedTtl = "timeouts-exceed-ttl"
+    /// A field that does not apply to the step's channel, such as `voice` on an SMS step.
+    case wrongChannelField = "wrong-channel-field"
 }
 
 /// One thing wrong with a limit or workflow, found without any I/O.

@@ -55,7 +55,7 @@ extension PolicyRules {
         if totalTimeout > workflow.codeTtl {
             problems.append(
                 .init(
-                    field: stepsPath, kind: .inconsistent,
+                    field: stepsPath, kind: .timeoutsExceedTtl,
                     message: "step timeouts add up to \(totalTimeout)s, more than codeTtl (\(workflow.codeTtl)s)"
                 )
             )
@@ -66,7 +66,9 @@ extension PolicyRules {
     static func stepProblems(_ step: Step, at path: FieldPath) -> [FieldProblem] {
         var problems = rangeProblems(step.timeout, stepTimeout, at: path.appending("timeout"))
         if !step.body.contains(codePlaceholder) {
-            problems.append(.init(field: path.appending("body"), kind: .invalidFormat, message: "must contain {code}"))
+            problems.append(
+                .init(field: path.appending("body"), kind: .missingCodePlaceholder, message: "must contain {code}")
+            )
         }
         if step.body.count > bodyMaxLength {
             problems.append(
@@ -95,8 +97,18 @@ extension PolicyRules {
             where isSet {
                 problems.append(
                     .init(
-                        field: path.appending(field), kind: .inconsistent,
+                        field: path.appending(field), kind: .wrongChannelField,
                         message: "applies to call steps only, this step is \(step.channel.rawValue)"
+                    )
+                )
+            }
+        }
+        if step.channel != .email {
+            for (field, isSet) in [("emailFrom", step.emailFrom != nil), ("subject", step.subject != nil)] where isSet {
+                problems.append(
+                    .init(
+                        field: path.appending(field), kind: .wrongChannelField,
+                        message: "applies to email steps only, this step is \(step.channel.rawValue)"
                     )
                 )
             }

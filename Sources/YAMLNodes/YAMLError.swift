@@ -14,6 +14,8 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidCharacter
         /// An `*alias` names an anchor that is not defined earlier in the document (or that encloses it).
         case unknownAlias
+        /// An `*alias` where ``YAMLParser/Limits/allowsAliases`` is off.
+        case aliasNotAllowed
         /// Resolving aliases would produce more nodes than ``YAMLParser/Limits/maxAliasExpandedNodes``.
         case aliasExpansionLimit
         /// Collections are nested deeper than ``YAMLParser/Limits/maxNestingDepth``.

@@ -7,11 +7,15 @@ extension YAMLParser {
         /// The deepest nesting of mappings and sequences allowed (a flat mapping has depth 1), counting
         /// collections brought in by aliases.
         public var maxNestingDepth: Int
+        /// Whether `*alias` may be used at all; when false every alias is an error at its mark.
+        public var allowsAliases: Bool
 
-        /// Creates limits; the defaults are 1,000,000 alias-expanded nodes and a nesting depth of 256.
-        public init(maxAliasExpandedNodes: Int = 1_000_000, maxNestingDepth: Int = 256) {
+        /// Creates limits; the defaults are 1,000,000 alias-expanded nodes, a nesting depth of 256, and aliases
+        /// allowed.
+        public init(maxAliasExpandedNodes: Int = 1_000_000, maxNestingDepth: Int = 256, allowsAliases: Bool = true) {
             self.maxAliasExpandedNodes = maxAliasExpandedNodes
             self.maxNestingDepth = maxNestingDepth
+            self.allowsAliases = allowsAliases
         }
 
         /// 1,000,000 alias-expanded nodes, nesting depth 256.

@@ -87,6 +87,11 @@ struct YAMLTreeBuilder {
     }
 
     private mutating func alias(_ anchor: String, at mark: YAMLMark, end: YAMLMark) throws(YAMLError) {
+        guard limits.allowsAliases else {
+            throw YAMLError(
+                kind: .aliasNotAllowed, message: "aliases (*\(anchor)) are not allowed here", mark: mark,
+                fileName: fileName)
+        }
         guard let built = anchors[anchor] else {
             let enclosing = frames.contains { $0.properties.anchor == anchor }
             let message =

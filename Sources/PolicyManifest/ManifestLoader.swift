@@ -1,0 +1,170 @@
+import Foundation
+public import PolicyModel
+import YAMLNodes
+
+/// The result of loading manifests: what they declare, what is wrong with them, and their text for showing
+/// source lines under diagnostics.
+public struct LoadedManifests: Sendable {
+    /// The declared objects; meaningful only when `diagnostics` has no errors.
+    public var manifests: ManifestSet
+    /// Every problem found, sorted by place.
+    public var diagnostics: [Diagnostic]
+    /// Each file's text by path, for rendering.
+    public var sources: [String: String]
+}
+
+/// Finds, reads and checks manifests.
+public enum ManifestLoader {
+    /// Files larger than this are refused before parsing: a policy is text a person reviews.
+    public static let maxFileSize = 16 << 20
+
+    /// Parser bounds for manifests: no aliases (each object is written out, so a review shows what changes) and
+    /// shallow nesting.
+    static let parserLimits = YAMLParser.Limits(maxAliasExpandedNodes: 0, maxNestingDepth: 64, allowsAliases: false)
+
+    /// Loads `paths` (files, or directories read recursively for `*.yaml` and `*.yml`, hidden ones skipped).
+    public static func load(paths: [String], scope: VariableScope) -> LoadedManifests {
+        var diagnostics: [Diagnostic] = []
+        var files: [String] = []
+        for path in paths {
+            switch discover(path) {
+            case .success(let found):
+                files += found
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+            }
+        }
+        var seen = Set<String>()
+        files = files.filter { seen.insert($0).inserted }
+        var sources: [(path: String, bytes: [UInt8])] = []
+        for file in files {
+            switch read(file) {
+            case .success(let bytes): sources.append((file, bytes))
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+        var result = decode(sources, scope: scope)
+        result.diagnostics = (diagnostics + result.diagnostics).sortedByLocation
+        return result
+    }
+
+    /// Checks manifest texts already in memory; the pure core of `load`.
+    public static func decode(_ files: [(path: String, bytes: [UInt8])], scope: VariableScope) -> LoadedManifests {
+        var diagnostics: [Diagnostic] = []
+        var limits: [Declared<Limit>] = []
+        var workflows: [Declared<Workflow>] = []
+        var sources: [String: String] = [:]
+        for (path, bytes) in files {
+            sources[path] = String(decoding: bytes, as: UTF8.self)
+            let documents: [YAMLDocument]
+            do {
+                documents = try YAMLParser.parse(bytes, fileName: path, limits: parserLimits)
+            } catch {
+                diagnostics.append(diagnostic(for: error, file: path))
+                continue
+            }
+            var decoder = ManifestDecoder(file: path, scope: scope)
+            for document in documents {
+                decoder.decode(document: document.root)
+            }
+            diagnostics += decoder.reader.diagnostics
+            limits += decoder.limits
+            workflows += decoder.workflows
+        }
+        diagnostics += duplicates(limits.map { ($0.value.name, $0.location) }, kind: "limit")
+        diagnostics += duplicates(workflows.map { ($0.value.name, $0.location) }, kind: "workflow")
+        let manifests = ManifestSet(
+            limits: limits.sorted { $0.value.name < $1.value.name },
+            workflows: workflows.sorted { $0.value.name < $1.value.name },
+            files: files.map(\.path)
+        )
+        return LoadedManifests(manifests: manifests, diagnostics: diagnostics.sortedByLocation, sources: sources)
+    }
+
+    static func duplicates(_ names: [(String, SourceLocation)], kind: String) -> [Diagnostic] {
+        var first: [String: SourceLocation] = [:]
+        var found: [Diagnostic] = []
+        for (name, location) in names {
+            if let original = first[name] {
+                found.append(
+                    .error(
+                        "duplicate-name", "\(kind) '\(name)' is defined twice", at: location,
+                        hint: "rename one of them, or remove one",
+                        notes: [.init("first defined here", at: original)]
+                    )
+                )
+            } else {
+                first[name] = location
+            }
+        }
+        return found
+    }
+
+    static func diagnostic(for error: YAMLError, file: String) -> Diagnostic {
+        let code: String
+        switch error.kind {
+        case .invalidUTF8, .invalidCharacter: code = "invalid-encoding"
+        case .aliasNotAllowed: code = "yaml-alias"
+        case .aliasExpansionLimit, .nestingDepthLimit: code = "yaml-limit"
+        default: code = "yaml-syntax"
+        }
+        let mark = error.mark ?? YAMLMark(line: 1, column: 1, offset: 0)
+        var message = error.message
+        if let context = error.context { message += " (\(context))" }
+        let hint: String? =
+            switch error.kind {
+            case .aliasNotAllowed:
+                "write each object out in full, so a review shows what changes; use ${var.NAME} for shared values"
+            case .nestingDepthLimit: "manifests nest four levels deep at most"
+            default: nil
+            }
+        return .error(
+            code, message,
+            at: SourceLocation(file: file, line: max(mark.line, 1), column: max(mark.column, 1)), hint: hint
+        )
+    }
+
+    static func discover(_ path: String) -> Result<[String], Diagnostic> {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(.error("file-unreadable", "\(path): no such file or directory", at: nil))
+        }
+        guard isDirectory.boolValue else { return .success([path]) }
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+            return .failure(.error("file-unreadable", "\(path): cannot list the directory", at: nil))
+        }
+        var found: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix(".") {
+                enumerator.skipDescendants()
+                continue
+            }
+            guard name.hasSuffix(".yaml") || name.hasSuffix(".yml"), name != ProjectFile.fileName else { continue }
+            let full = path == "." ? relative : (path as NSString).appendingPathComponent(relative)
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {
+                found.append(full)
+            }
+        }
+        return .success(found.sorted())
+    }
+
+    static func read(_ path: String) -> Result<[UInt8], Diagnostic> {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if let size = attributes?[.size] as? Int, size > maxFileSize {
+            return .failure(
+                .error(
+                    "file-too-large",
+                    "\(path) is \(size / (1 << 20)) MiB; manifests may be at most \(maxFileSize >> 20) MiB",
+                    at: SourceLocation(file: path, line: 1, column: 1),
+                    hint: "split the policy over several files"
+                )
+            )
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(.error("file-unreadable", "\(path): cannot read the file", at: nil))
+        }
+        return .success(Array(data))
+    }
+}

@@ -1,0 +1,167 @@
+import PolicyModel
+import YAMLNodes
+
+/// Reads a YAML node tree by hand into typed values, turning every mistake into a located diagnostic and
+/// carrying on, so one run reports all of them.
+struct NodeReader {
+    /// The file being read, as it appears in diagnostics.
+    let file: String
+    /// Where `${…}` references are looked up.
+    let scope: VariableScope
+    /// What has been found so far.
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String, scope: VariableScope) {
+        self.file = file
+        self.scope = scope
+    }
+
+    func location(_ node: YAMLNode) -> SourceLocation {
+        SourceLocation(file: file, line: max(node.start.line, 1), column: max(node.start.column, 1))
+    }
+
+    func location(_ mark: YAMLMark) -> SourceLocation {
+        SourceLocation(file: file, line: max(mark.line, 1), column: max(mark.column, 1))
+    }
+
+    mutating func report(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
+    mutating func error(_ code: String, _ message: String, at node: YAMLNode, hint: String? = nil) {
+        diagnostics.append(.error(code, message, at: location(node), hint: hint))
+    }
+
+    /// The mapping's pairs with `known` keys, reporting unknown and repeated keys; nil (reported) when `node` is
+    /// not a mapping. A null node is an empty mapping.
+    mutating func mapping(
+        _ node: YAMLNode, what: String, known: [String]
+    ) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
+        if node.isNull { return [] }
+        guard let pairs = node.mappingPairs else {
+            error("wrong-type", "\(what) must be a mapping, got \(describe(node))", at: node)
+            return nil
+        }
+        var seen: [String: YAMLNode] = [:]
+        var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
+        for (keyNode, value) in pairs {
+            guard let key = keyNode.scalarValue else {
+                error("wrong-type", "keys in \(what) must be text", at: keyNode)
+                continue
+            }
+            if let first = seen[key] {
+                diagnostics.append(
+                    .error(
+                        "duplicate-key", "key '\(key)' is repeated in \(what)", at: location(keyNode),
+                        notes: [.init("first given here", at: location(first))]
+                    )
+                )
+                continue
+            }
+            seen[key] = keyNode
+            guard known.isEmpty || known.contains(key) else {
+                error(
+                    "unknown-key", "unknown key '\(key)' in \(what)", at: keyNode,
+                    hint: Suggestion.hint(for: key, in: known) ?? "expected one of: \(known.joined(separator: ", "))"
+                )
+                continue
+            }
+            result.append((key, keyNode, value))
+        }
+        return result
+    }
+
+    /// The scalar with variables filled in, or nil (reported) when a reference is undefined.
+    mutating func resolved(_ node: YAMLNode) -> YAMLNode? {
+        do {
+            return try Interpolation.resolve(node, in: scope)
+        } catch {
+            let origin = scope.origin.isEmpty ? "" : " in \(scope.origin)"
+            if error.isEnvironment {
+                self.error(
+                    "undefined-variable", "environment variable \(error.reference.dropFirst(4)) is not set", at: node
+                )
+            } else {
+                self.error(
+                    "undefined-variable", "variable '\(error.reference.dropFirst(4))' is not defined\(origin)",
+                    at: node,
+                    hint: Suggestion.hint(for: String(error.reference.dropFirst(4)), in: Array(scope.variables.keys))
+                        ?? "define it under the environment's variables in mitto-policy.yaml"
+                )
+            }
+            return nil
+        }
+    }
+
+    /// Text; with `numbersAsText`, an unquoted number is taken as its digits (`from: +41445550000`).
+    mutating func string(_ node: YAMLNode, what: String, numbersAsText: Bool = false) -> String? {
+        guard let node = resolved(node) else { return nil }
+        let isNumber = node.scalarType == .int || node.scalarType == .float
+        guard let text = node.scalarValue, node.scalarType == .string || (numbersAsText && isNumber) else {
+            error(
+                "wrong-type", "\(what) must be text, got \(describe(node))", at: node,
+                hint: node.isScalar && !node.isNull ? "put it in quotes" : nil
+            )
+            return nil
+        }
+        return text
+    }
+
+    mutating func int(_ node: YAMLNode, what: String) -> Int? {
+        guard let node = resolved(node) else { return nil }
+        if let value = node.int { return value }
+        error("wrong-type", "\(what) must be a whole number, got \(describe(node))", at: node)
+        return nil
+    }
+
+    mutating func bool(_ node: YAMLNode, what: String) -> Bool? {
+        guard let node = resolved(node) else { return nil }
+        if let value = node.bool { return value }
+        error("wrong-type", "\(what) must be true or false, got \(describe(node))", at: node)
+        return nil
+    }
+
+    mutating func double(_ node: YAMLNode, what: String) -> Double? {
+        guard let node = resolved(node) else { return nil }
+        if let value = node.double { return value }
+        error("wrong-type", "\(what) must be a number, got \(describe(node))", at: node)
+        return nil
+    }
+
+    /// Seconds from `90`, `90s`, `10m`, `1h30m` or `7d`.
+    mutating func duration(_ node: YAMLNode, what: String) -> Int? {
+        guard let node = resolved(node) else { return nil }
+        if let value = node.int, value >= 0 { return value }
+        if let text = node.scalarValue, node.isScalar, !node.isNull, let seconds = DurationText.seconds(text) {
+            return seconds
+        }
+        error(
+            "invalid-duration", "\(what) must be a duration such as 90s, 10m, 24h or 7d, got \(describe(node))",
+            at: node, hint: "write whole seconds or number-unit parts, largest unit first: 1h30m"
+        )
+        return nil
+    }
+
+    /// The sequence's items, or nil (reported) when `node` is not a sequence.
+    mutating func list(_ node: YAMLNode, what: String) -> [YAMLNode]? {
+        guard let items = node.sequenceItems else {
+            error("wrong-type", "\(what) must be a list, got \(describe(node))", at: node)
+            return nil
+        }
+        return items
+    }
+
+    /// `a mapping`, `a list`, `null`, `the number 3`, `"abc"`, for messages.
+    func describe(_ node: YAMLNode) -> String {
+        if node.isMapping { return "a mapping" }
+        if node.isSequence { return "a list" }
+        if node.isNull { return "nothing" }
+        let text = node.scalarValue ?? ""
+        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        switch node.scalarType {
+        case .int?, .float?: return "the number \(shown)"
+        case .bool?: return shown
+        default: return "'\(shown)'"
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+public import PolicyModel
+import YAMLNodes
+
+/// Where an environment's API key comes from: never the project file itself.
+public enum SecretSource: Hashable, Sendable {
+    /// A process environment variable.
+    case environmentVariable(String)
+    /// A file readable by its owner only.
+    case file(String)
+}
+
+/// One target account of a project.
+public struct EnvironmentSettings: Hashable, Sendable {
+    /// The environment's name.
+    public var name: String
+    /// The API's root URL; nil for `local`.
+    public var endpoint: String?
+    /// The account sid, or a `${env:NAME}` reference resolved when the environment is used.
+    public var accountSid: String?
+    /// Where the key comes from; nil for `local`.
+    public var apiKey: SecretSource?
+    /// The sub-account acted on.
+    public var subAccount: String?
+    /// Values for `${var.NAME}` in manifests.
+    public var variables: [String: VariableValue]
+    /// Where the environment is defined.
+    public var location: SourceLocation?
+
+    /// Creates settings.
+    public init(
+        name: String, endpoint: String? = nil, accountSid: String? = nil, apiKey: SecretSource? = nil,
+        subAccount: String? = nil, variables: [String: VariableValue] = [:], location: SourceLocation? = nil
+    ) {
+        self.name = name
+        self.endpoint = endpoint
+        self.accountSid = accountSid
+        self.apiKey = apiKey
+        self.subAccount = subAccount
+        self.variables = variables
+        self.location = location
+    }
+}
+
+/// The guard rails of `plan` and `apply`.
+public struct SafetySettings: Hashable, Sendable {
+    /// Whether unmanaged live objects may be deleted.
+    public var allowDelete = false
+    /// The most deletions a plan may have.
+    public var maxDeletes = 5
+    /// The largest share of live objects a plan may change or delete.
+    public var maxChangeShare = 0.3
+    /// Names or globs never deleted.
+    public var protect: [String] = []
+
+    /// The defaults: no deletions, at most 5, at most 30 % of live objects changed.
+    public init() {}
+}
+
+/// Live objects the tool leaves alone.
+public struct IgnoreRules: Hashable, Sendable {
+    /// Globs of limit names.
+    public var limits: [String] = []
+    /// Globs of workflow names.
+    public var workflows: [String] = []
+
+    /// No ignores.
+    public init() {}
+}
+
+/// The project file `mitto-policy.yaml`.
+public struct ProjectFile: Hashable, Sendable {
+    /// The file's name, looked for in the current directory.
+    public static let fileName = "mitto-policy.yaml"
+    /// The environment that is the embedded emulator.
+    public static let localEnvironment = "local"
+
+    /// Where the file is.
+    public var path: String
+    /// Manifest paths, relative to the file's directory.
+    public var manifests: [String] = ["."]
+    /// The environments, in file order.
+    public var environments: [EnvironmentSettings] = []
+    /// Safety settings.
+    public var safety = SafetySettings()
+    /// Ignore patterns.
+    public var ignore = IgnoreRules()
+
+    /// Creates a project with defaults.
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// The directory the manifest paths are relative to.
+    public var directory: String { (path as NSString).deletingLastPathComponent }
+
+    /// The manifest paths as given to the loader.
+    public var manifestPaths: [String] {
+        manifests.map { manifest in
+            manifest.hasPrefix("/") || directory.isEmpty
+                ? manifest : (directory as NSString).appendingPathComponent(manifest)
+        }
+    }
+
+    /// The environment called `name`.
+    public func environment(_ name: String) -> EnvironmentSettings? {
+        environments.first { $0.name == name }
+    }
+
+    /// Reads and checks the project file at `path`.
+    public static func load(path: String) -> (ProjectFile?, [Diagnostic], source: String) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return (nil, [.error("file-unreadable", "\(path): cannot read the project file", at: nil)], "")
+        }
+        let (project, diagnostics) = decode(Array(data), path: path)
+        return (project, diagnostics, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Checks a project file's text; the pure core of `load`.
+    public static func decode(_ bytes: [UInt8], path: String) -> (ProjectFile?, [Diagnostic]) {
+        let documents: [YAMLDocument]
+        do {
+            documents = try YAMLParser.parse(bytes, fileName: path, limits: ManifestLoader.parserLimits)
+        } catch {
+            return (nil, [ManifestLoader.diagnostic(for: error, file: path)])
+        }
+        var decoder = ProjectFileDecoder(file: path)
+        let project = decoder.decode(documents)
+        let diagnostics = decoder.reader.diagnostics.sortedByLocation
+        return (diagnostics.hasErrors ? nil : project, diagnostics)
+    }
+}

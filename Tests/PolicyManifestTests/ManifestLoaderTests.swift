@@ -1,0 +1,172 @@
+import PolicyManifest
+import PolicyModel
+import Testing
+
+@Suite("Loading manifests into the model")
+struct ManifestLoaderTests {
+    static func decode(_ text: String, file: String = "policy.yaml", scope: VariableScope = VariableScope())
+        -> LoadedManifests
+    {
+        ManifestLoader.decode([(file, Array(text.utf8))], scope: scope)
+    }
+
+    @Test("the design's example reads into the model with durations in seconds")
+    func designExample() throws {
+        let loaded = Self.decode(
+            """
+            limits:
+              limit_on_phone:
+                description: Caps OTPs per phone number
+                buckets:
+                  - {name: burst, max: 3, interval: 10m}
+                  - {name: daily, max: 10, interval: 24h}
+            workflows:
+              login:
+                codeLength: 6
+                codeTtl: 10m
+                steps:
+                  - {channel: sms, from: ACME, body: "Your ACME code is {code}", timeout: 60s}
+                  - {channel: call, from: "+41445550000", body: "Your code is {code}", language: en-US, timeout: 2m}
+            """
+        )
+        #expect(loaded.diagnostics == [])
+        let limit = try #require(loaded.manifests.limits.first)
+        #expect(
+            limit.value.buckets == [
+                .init(name: "burst", max: 3, interval: 600), .init(name: "daily", max: 10, interval: 86_400),
+            ])
+        #expect(limit.location == SourceLocation(file: "policy.yaml", line: 2, column: 3))
+        let workflow = try #require(loaded.manifests.workflows.first?.value)
+        #expect(workflow.codeTtl == 600)
+        #expect(workflow.maxAttempts == 5)
+        #expect(workflow.steps.map(\.timeout) == [60, 120])
+        #expect(workflow.steps[1].from == "+41445550000")
+    }
+
+    @Test("locations are 1-based: the first key of a file is at 1:1")
+    func oneBased() {
+        let loaded = Self.decode("limitz: {}\n")
+        #expect(loaded.diagnostics.map(\.location) == [SourceLocation(file: "policy.yaml", line: 1, column: 1)])
+        #expect(loaded.diagnostics.first?.code == "unknown-key")
+        #expect(loaded.diagnostics.first?.hint == "did you mean 'limits'?")
+    }
+
+    @Test("every problem in a file is reported in one run, each at its place")
+    func allProblems() {
+        let loaded = Self.decode(
+            """
+            limits:
+              a:
+                buckets:
+                  - {name: burst, max: 0, intervall: 10m}
+              b:
+                buckets: []
+            workflows:
+              w:
+                steps:
+                  - {channel: fax, body: hello, timeout: 10x}
+            """
+        )
+        let found = loaded.diagnostics.map { "\($0.location!.line):\($0.location!.column) \($0.code)" }
+        #expect(
+            found == [
+                "4:9 missing-key", "4:31 unknown-key", "6:14 out-of-range", "10:19 invalid-value",
+                "10:46 invalid-duration",
+            ])
+    }
+
+    @Test("the same name in two files is an error at the second, with a note at the first")
+    func duplicateAcrossFiles() throws {
+        let limit = "limits:\n  limit_on_phone:\n    buckets: [{name: b, max: 3, interval: 60}]\n"
+        let loaded = ManifestLoader.decode(
+            [("a.yaml", Array(limit.utf8)), ("b.yaml", Array(("\n" + limit).utf8))], scope: VariableScope()
+        )
+        let diagnostic = try #require(loaded.diagnostics.first)
+        #expect(loaded.diagnostics.count == 1)
+        #expect(diagnostic.code == "duplicate-name")
+        #expect(diagnostic.location == SourceLocation(file: "b.yaml", line: 3, column: 3))
+        #expect(diagnostic.notes.first?.location == SourceLocation(file: "a.yaml", line: 2, column: 3))
+    }
+
+    @Test("variables take the variable's type, quoted or not; an undefined one is an error where it is used")
+    func variables() throws {
+        let scope = VariableScope(
+            variables: ["burst": .int(3), "sender": .string("ACME")], environment: ["WINDOW": "10m"],
+            origin: "environment 'local'"
+        )
+        let text = """
+            limits:
+              l:
+                buckets:
+                  - name: burst
+                    max: ${var.burst}
+                    interval: ${env:WINDOW}
+                  - {name: daily, max: "${var.burst}", interval: 24h}
+            workflows:
+              w:
+                steps:
+                  - {channel: sms, from: "${var.sender}", body: "${var.sender}: {code}", timeout: 60}
+                  - {channel: sms, from: "${var.missing}", body: "{code}", timeout: 60}
+            """
+        let loaded = Self.decode(text, scope: scope)
+        let limit = try #require(loaded.manifests.limits.first?.value)
+        #expect(limit.buckets.map(\.max) == [3, 3])
+        #expect(limit.buckets[0].interval == 600)
+        let undefined = loaded.diagnostics.filter { $0.code == "undefined-variable" }
+        #expect(undefined.map(\.message) == ["variable 'missing' is not defined in environment 'local'"])
+        #expect(undefined.first?.location?.line == 12)
+    }
+
+    @Test("warnings for buckets that never bind, lock users out, or are shadowed")
+    func warnings() {
+        let loaded = Self.decode(
+            """
+            limits:
+              loose:
+                buckets: [{name: b, max: 1000000, interval: 60}]
+              lockout:
+                buckets: [{name: b, max: 1, interval: 7d}]
+              shadowed:
+                buckets:
+                  - {name: burst, max: 50, interval: 10m}
+                  - {name: daily, max: 10, interval: 24h}
+            """
+        )
+        #expect(loaded.diagnostics.map(\.code) == ["loose-bucket", "lockout-bucket", "shadowed-bucket"])
+        #expect(loaded.diagnostics.allSatisfy { $0.severity == .warning })
+        #expect(!loaded.diagnostics.hasErrors)
+        #expect(loaded.manifests.limits.count == 3)
+    }
+
+    @Test("aliases are refused with a hint, and a key repeated in one mapping is an error")
+    func aliasesAndRepeatedKeys() {
+        let alias = Self.decode(
+            "limits:\n  a: &shared\n    buckets: [{name: b, max: 3, interval: 60}]\n  b: *shared\n"
+        )
+        #expect(alias.diagnostics.map(\.code) == ["yaml-alias"])
+        #expect(alias.diagnostics.first?.location?.line == 4)
+        let repeated = Self.decode("limits:\n  a:\n    buckets: [{name: b, max: 3, max: 4, interval: 60}]\n")
+        #expect(repeated.diagnostics.map(\.code) == ["duplicate-key"])
+        #expect(repeated.diagnostics.first?.notes.first?.location?.column == 25)
+    }
+
+    @Test(
+        "durations",
+        arguments: [("90", 90), ("90s", 90), ("10m", 600), ("1h30m", 5_400), ("7d", 604_800), ("1d2h3m4s", 93_784)]
+    )
+    func durations(text: String, seconds: Int) {
+        #expect(DurationText.seconds(text) == seconds)
+        #expect(DurationText.seconds(DurationText.format(seconds)) == seconds)
+    }
+
+    @Test("not durations", arguments: ["", "m", "10x", "10m1h", "1.5h", "-5s", "10 m"])
+    func notDurations(text: String) {
+        #expect(DurationText.seconds(text) == nil)
+    }
+
+    @Test("an out-of-range duration is worded in units")
+    func durationRange() {
+        let loaded = Self.decode("limits:\n  a:\n    buckets: [{name: b, max: 3, interval: 400d}]\n")
+        #expect(loaded.diagnostics.map(\.message) == ["buckets[0].interval must be between 1s and 365d, got 400d"])
+    }
+}
