@@ -5,6 +5,7 @@ let package = Package(
     name: "mitto-policy",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "mitto-policy", targets: ["mitto-policy"]),
         .executable(name: "mitto-emulator", targets: ["mitto-emulator"]),
         .library(name: "MittoEmulator", targets: ["MittoEmulator"]),
         .library(name: "MittoClient", targets: ["MittoClient"]),
@@ -22,7 +23,10 @@ let package = Package(
         .target(name: "YAMLNodes", dependencies: ["CLibYAML"]),
         .target(name: "PolicyModel"),
         .target(name: "MittoWire", dependencies: ["PolicyModel"]),
-        .target(name: "PolicyManifest", dependencies: ["PolicyModel", "YAMLNodes"]),
+        .target(
+            name: "PolicyManifest", dependencies: ["PolicyModel", "YAMLNodes"],
+            resources: [.copy("Resources/manifest.schema.json"), .copy("Resources/project.schema.json")]
+        ),
         .target(
             name: "MittoClient",
             dependencies: [
@@ -50,6 +54,15 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "mitto-emulator", dependencies: ["EmulatorCommand"]),
+        .target(name: "PolicyRendering", dependencies: ["PolicyModel"]),
+        .target(
+            name: "PolicyCommands",
+            dependencies: [
+                "PolicyManifest", "PolicyRendering",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "mitto-policy", dependencies: ["PolicyCommands"]),
         .target(
             name: "MittoTestSupport",
             dependencies: [
@@ -62,7 +75,14 @@ let package = Package(
         .testTarget(name: "YAMLNodesTests", dependencies: ["YAMLNodes"]),
         .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel"]),
         .testTarget(name: "MittoWireTests", dependencies: ["MittoWire"]),
-        .testTarget(name: "PolicyManifestTests", dependencies: ["PolicyManifest", "MittoTestSupport"]),
+        .testTarget(
+            name: "PolicyRenderingTests", dependencies: ["PolicyRendering", "PolicyManifest", "MittoTestSupport"]),
+        .testTarget(name: "PolicyCommandsTests", dependencies: ["MittoTestSupport"]),
+        .testTarget(
+            name: "PolicyManifestTests",
+            dependencies: ["PolicyManifest", "YAMLNodes", "MittoWire", "MittoTestSupport"],
+            exclude: ["Corpus"]
+        ),
         .testTarget(name: "MittoClientTests", dependencies: ["MittoClient", "MittoTestSupport"]),
         .testTarget(
             name: "MittoEmulatorTests",

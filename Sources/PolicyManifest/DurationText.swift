@@ -2,8 +2,18 @@
 public enum DurationText {
     private static let units: [(suffix: Character, seconds: Int)] = [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
 
-    /// The number of seconds `text` means, or nil when it is not a duration.
+    /// Whether `text` has the form of a duration, whatever its size.
+    public static func isWellFormed(_ text: String) -> Bool {
+        seconds(text, checkingOverflow: false) != nil
+    }
+
+    /// The number of seconds `text` means, or nil when it is not a duration or too large to count.
     public static func seconds(_ text: String) -> Int? {
+        seconds(text, checkingOverflow: true)
+    }
+
+    private static func seconds(_ text: String, checkingOverflow: Bool) -> Int? {
+        if !checkingOverflow, !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) { return 0 }
         if let whole = Int(text), whole >= 0 { return whole }
         var total = 0
         var number = ""
@@ -14,14 +24,19 @@ public enum DurationText {
                 number.append(character)
                 continue
             }
-            guard !number.isEmpty, let index = units.firstIndex(where: { $0.suffix == character }), index >= nextUnit,
-                let value = Int(number)
+            guard !number.isEmpty, let index = units.firstIndex(where: { $0.suffix == character }), index >= nextUnit
             else { return nil }
+            guard let value = Int(number) else {
+                if checkingOverflow { return nil }
+                number = ""
+                nextUnit = index + 1
+                sawPart = true
+                continue
+            }
             let (product, overflow) = value.multipliedReportingOverflow(by: units[index].seconds)
-            guard !overflow else { return nil }
             let (sum, sumOverflow) = total.addingReportingOverflow(product)
-            guard !sumOverflow else { return nil }
-            total = sum
+            if checkingOverflow && (overflow || sumOverflow) { return nil }
+            total = overflow || sumOverflow ? 0 : sum
             number = ""
             nextUnit = index + 1
             sawPart = true

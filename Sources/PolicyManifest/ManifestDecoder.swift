@@ -1,3 +1,4 @@
+import Foundation
 import PolicyModel
 import YAMLNodes
 
@@ -6,6 +7,8 @@ struct ManifestDecoder {
     private(set) var reader: NodeReader
     private(set) var limits: [Declared<Limit>] = []
     private(set) var workflows: [Declared<Workflow>] = []
+    /// Every object name the document declares, broken ones included, for the duplicate check.
+    private(set) var declaredNames: [(kind: ResourceKind, name: String, location: SourceLocation)] = []
 
     static let limitKeys = ["description", "previousName", "buckets"]
     static let bucketKeys = ["name", "max", "interval"]
@@ -22,6 +25,7 @@ struct ManifestDecoder {
             guard let objects = reader.mapping(value, what: "'\(section)'", known: []) else { continue }
             for (name, keyNode, definition) in objects {
                 guard checkName(name, at: keyNode, kind: section == "limits" ? "limit" : "workflow") else { continue }
+                declaredNames.append((section == "limits" ? .limit : .workflow, name, reader.location(keyNode)))
                 if section == "limits" {
                     decodeLimit(name, at: keyNode, definition)
                 } else {
@@ -47,24 +51,27 @@ struct ManifestDecoder {
 
     private mutating func decodeLimit(_ name: String, at nameNode: YAMLNode, _ node: YAMLNode) {
         let what = "limit '\(name)'"
+        let errorsBefore = errorCount
         guard let fields = reader.mapping(node, what: what, known: Self.limitKeys) else { return }
+        var failed = Set<String>()
         var description: String?
         var previousName: String?
         var buckets: [Bucket] = []
         var bucketNodes: [YAMLNode] = []
-        var complete = true
         for (key, _, value) in fields {
             switch key {
-            case "description": description = reader.string(value, what: "description")
+            case "description":
+                description = reader.string(value, what: "description")
+                if description == nil && !value.isNull { failed.insert("description") }
             case "previousName": previousName = self.previousName(value)
             case "buckets":
                 guard let items = reader.list(value, what: "buckets") else {
-                    complete = false
+                    failed.insert("buckets")
                     continue
                 }
                 bucketNodes = items
-                for item in items {
-                    if let bucket = decodeBucket(item) { buckets.append(bucket) } else { complete = false }
+                for (index, item) in items.enumerated() {
+                    buckets.append(decodeBucket(item, path: "buckets[\(index)]", failed: &failed))
                 }
             default: break
             }
@@ -72,34 +79,50 @@ struct ManifestDecoder {
         if !fields.contains(where: { $0.key == "buckets" }) {
             reader.error(
                 "missing-key", "\(what) needs 'buckets'", at: nameNode, hint: "add buckets: [{name, max, interval}]")
-            complete = false
+            failed.insert("buckets")
         }
-        guard complete else { return }
         let limit = Limit(name: name, description: description, buckets: buckets)
-        let nodes = ["buckets": fields.first { $0.key == "buckets" }?.value].compactMapValues { $0 }
-        report(PolicyRules.problems(in: limit), object: nameNode, fields: nodes, items: ["buckets": bucketNodes])
+        report(
+            PolicyRules.problems(in: limit).filter { !Self.isCausedByEarlierError($0, failed: failed) },
+            object: nameNode, fields: fields, items: ["buckets": bucketNodes]
+        )
+        guard errorCount == errorsBefore else { return }
         warnAboutBuckets(buckets, nodes: bucketNodes)
         limits.append(Declared(limit, previousName: previousName, location: reader.location(nameNode)))
     }
 
-    private mutating func decodeBucket(_ node: YAMLNode) -> Bucket? {
-        guard let fields = reader.mapping(node, what: "a bucket", known: Self.bucketKeys) else { return nil }
-        var name: String?
-        var max: Int?
-        var interval: Int?
-        for (key, _, value) in fields {
+    /// A bucket, with stand-in values for fields that could not be read (their paths go into `failed`), so the
+    /// remaining fields are still checked.
+    private mutating func decodeBucket(_ node: YAMLNode, path: String, failed: inout Set<String>) -> Bucket {
+        var bucket = Bucket(name: "b", max: 1, interval: 1)
+        guard let fields = reader.mapping(node, what: "a bucket", known: Self.bucketKeys) else {
+            failed.insert(path)
+            return bucket
+        }
+        for key in Self.bucketKeys {
+            guard let value = fields.first(where: { $0.key == key })?.value else {
+                reader.error("missing-key", "a bucket needs '\(key)'", at: node)
+                failed.insert("\(path).\(key)")
+                continue
+            }
             switch key {
-            case "name": name = reader.string(value, what: "a bucket's name")
-            case "max": max = reader.int(value, what: "max")
-            case "interval": interval = reader.duration(value, what: "interval")
-            default: break
+            case "name":
+                if let name = reader.string(value, what: "a bucket's name") {
+                    bucket.name = name
+                } else {
+                    failed.insert("\(path).name")
+                }
+            case "max":
+                if let max = reader.int(value, what: "max") { bucket.max = max } else { failed.insert("\(path).max") }
+            default:
+                if let interval = reader.duration(value, what: "interval") {
+                    bucket.interval = interval
+                } else {
+                    failed.insert("\(path).interval")
+                }
             }
         }
-        for key in Self.bucketKeys where !fields.contains(where: { $0.key == key }) {
-            reader.error("missing-key", "a bucket needs '\(key)'", at: node)
-        }
-        guard let name, let max, let interval else { return nil }
-        return Bucket(name: name, max: max, interval: interval)
+        return bucket
     }
 
     private mutating func warnAboutBuckets(_ buckets: [Bucket], nodes: [YAMLNode]) {
@@ -150,41 +173,44 @@ struct ManifestDecoder {
 
     private mutating func decodeWorkflow(_ name: String, at nameNode: YAMLNode, _ node: YAMLNode) {
         let what = "workflow '\(name)'"
+        let errorsBefore = errorCount
         guard let fields = reader.mapping(node, what: what, known: Self.workflowKeys) else { return }
         var workflow = Workflow(name: name, steps: [])
+        var failed = Set<String>()
         var previousName: String?
         var stepNodes: [YAMLNode] = []
-        var complete = true
         for (key, _, value) in fields {
             switch key {
-            case "description": workflow.description = reader.string(value, what: "description")
+            case "description":
+                workflow.description = reader.string(value, what: "description")
+                if workflow.description == nil && !value.isNull { failed.insert(key) }
             case "previousName": previousName = self.previousName(value)
             case "codeLength":
-                if let number = reader.int(value, what: "codeLength") {
+                if let number = reader.int(value, what: key) {
                     workflow.codeLength = number
                 } else {
-                    complete = false
+                    failed.insert(key)
                 }
             case "codeTtl":
-                if let seconds = reader.duration(value, what: "codeTtl") {
+                if let seconds = reader.duration(value, what: key) {
                     workflow.codeTtl = seconds
                 } else {
-                    complete = false
+                    failed.insert(key)
                 }
             case "maxAttempts":
-                if let number = reader.int(value, what: "maxAttempts") {
+                if let number = reader.int(value, what: key) {
                     workflow.maxAttempts = number
                 } else {
-                    complete = false
+                    failed.insert(key)
                 }
             case "steps":
                 guard let items = reader.list(value, what: "steps") else {
-                    complete = false
+                    failed.insert("steps")
                     continue
                 }
                 stepNodes = items
-                for item in items {
-                    if let step = decodeStep(item) { workflow.steps.append(step) } else { complete = false }
+                for (index, item) in items.enumerated() {
+                    workflow.steps.append(decodeStep(item, path: "steps[\(index)]", failed: &failed))
                 }
             default: break
             }
@@ -192,60 +218,99 @@ struct ManifestDecoder {
         if !fields.contains(where: { $0.key == "steps" }) {
             reader.error(
                 "missing-key", "\(what) needs 'steps'", at: nameNode, hint: "add steps: [{channel, body, timeout}]")
-            complete = false
+            failed.insert("steps")
         }
-        guard complete else { return }
-        let nodes = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-        report(PolicyRules.problems(in: workflow), object: nameNode, fields: nodes, items: ["steps": stepNodes])
+        report(
+            PolicyRules.problems(in: workflow).filter { !Self.isCausedByEarlierError($0, failed: failed) },
+            object: nameNode, fields: fields, items: ["steps": stepNodes]
+        )
+        guard errorCount == errorsBefore else { return }
         workflows.append(Declared(workflow, previousName: previousName, location: reader.location(nameNode)))
     }
 
-    private mutating func decodeStep(_ node: YAMLNode) -> Step? {
-        guard let fields = reader.mapping(node, what: "a step", known: Self.stepKeys) else { return nil }
-        var channel: Channel?
-        var timeout: Int?
-        var body: String?
-        var step = Step(channel: .sms, timeout: 0, body: "")
-        var complete = true
+    /// A step, with stand-in values for fields that could not be read (their paths go into `failed`).
+    private mutating func decodeStep(_ node: YAMLNode, path: String, failed: inout Set<String>) -> Step {
+        var step = Step(channel: .sms, timeout: PolicyRules.stepTimeout.lowerBound, body: PolicyRules.codePlaceholder)
+        guard let fields = reader.mapping(node, what: "a step", known: Self.stepKeys) else {
+            failed.insert(path)
+            return step
+        }
+        for key in ["channel", "timeout", "body"] where !fields.contains(where: { $0.key == key }) {
+            reader.error("missing-key", "a step needs '\(key)'", at: node)
+            failed.insert("\(path).\(key)")
+        }
         for (key, _, value) in fields {
+            var ok = true
             switch key {
             case "channel":
                 if let text = reader.string(value, what: "channel") {
-                    channel = Channel(rawValue: text)
-                    if channel == nil {
+                    if let channel = Channel(rawValue: text) {
+                        step.channel = channel
+                    } else {
                         reader.error(
                             "invalid-value", "channel must be sms, call or email, got '\(text)'", at: value,
                             hint: Suggestion.hint(for: text, in: Channel.allCases.map(\.rawValue))
                         )
+                        ok = false
                     }
+                } else {
+                    ok = false
                 }
-            case "timeout": timeout = reader.duration(value, what: "timeout")
-            case "body": body = reader.string(value, what: "body")
-            case "from": step.from = reader.string(value, what: "from", numbersAsText: true)
-            case "language": step.language = reader.string(value, what: "language")
+            case "timeout":
+                if let seconds = reader.duration(value, what: "timeout") { step.timeout = seconds } else { ok = false }
+            case "body":
+                if let body = reader.string(value, what: "body") { step.body = body } else { ok = false }
+            case "from":
+                step.from = reader.string(value, what: "from", numbersAsText: true)
+                ok = step.from != nil
+            case "language":
+                step.language = reader.string(value, what: "language")
+                ok = step.language != nil
             case "voice":
                 if let text = reader.string(value, what: "voice") {
                     step.voice = Voice(rawValue: text)
                     if step.voice == nil {
                         reader.error("invalid-value", "voice must be man or woman, got '\(text)'", at: value)
-                        complete = false
+                        // Keep the key present so a voice on a non-call step is still reported.
+                        step.voice = .woman
+                        failed.insert("\(path).voice.value")
                     }
+                } else {
+                    ok = false
                 }
-            case "repeat": step.repeat = reader.int(value, what: "repeat")
-            case "emailFrom": step.emailFrom = reader.string(value, what: "emailFrom")
-            case "subject": step.subject = reader.string(value, what: "subject")
+            case "repeat":
+                step.repeat = reader.int(value, what: "repeat")
+                ok = step.repeat != nil
+            case "emailFrom":
+                step.emailFrom = reader.string(value, what: "emailFrom")
+                ok = step.emailFrom != nil
+            case "subject":
+                step.subject = reader.string(value, what: "subject")
+                ok = step.subject != nil
             default: break
             }
+            if !ok { failed.insert("\(path).\(key)") }
         }
-        for key in ["channel", "timeout", "body"] where !fields.contains(where: { $0.key == key }) {
-            reader.error("missing-key", "a step needs '\(key)'", at: node)
-        }
-        guard complete, let channel, let timeout, let body else { return nil }
-        step.channel = channel
-        step.timeout = timeout
-        step.body = body
         return step
     }
+
+    /// Whether a rule violation only restates a field that already failed to read, or depends on one.
+    private static func isCausedByEarlierError(_ problem: FieldProblem, failed: Set<String>) -> Bool {
+        let field = problem.field.description
+        if failed.contains(field) { return true }
+        if failed.contains(where: { field.hasPrefix($0 + ".") || field.hasPrefix($0 + "[") }) { return true }
+        switch problem.kind {
+        case .timeoutsExceedTtl:
+            return failed.contains("codeTtl") || failed.contains { $0.hasSuffix(".timeout") || $0 == "steps" }
+        case .wrongChannelField, .missing:
+            guard let step = field.range(of: #"^steps\[\d+\]"#, options: .regularExpression) else { return false }
+            return failed.contains(String(field[step]) + ".channel")
+        default:
+            return false
+        }
+    }
+
+    private var errorCount: Int { reader.diagnostics.filter { $0.severity == .error }.count }
 
     private mutating func previousName(_ node: YAMLNode) -> String? {
         guard let text = reader.string(node, what: "previousName") else { return nil }
@@ -258,13 +323,32 @@ struct ManifestDecoder {
 
     // MARK: Problems from the shared rules
 
-    /// Reports the API's rule violations at the node each one names; duration fields get duration wording.
+    /// Reports the API's rule violations at the node each one names; a rule about a whole list (its length, its
+    /// timeouts) points at the list's key. Duration fields get duration wording.
     private mutating func report(
-        _ problems: [FieldProblem], object: YAMLNode, fields: [String: YAMLNode], items: [String: [YAMLNode]]
+        _ problems: [FieldProblem], object: YAMLNode, fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)],
+        items: [String: [YAMLNode]]
     ) {
         for problem in problems {
-            let node = Self.node(for: problem.field, fields: fields, items: items) ?? object
-            reader.error(Self.code(for: problem), Self.message(for: problem), at: node)
+            let node: YAMLNode
+            if problem.field.components.count == 1, case .key(let key)? = problem.field.components.first,
+                items[key] != nil, let keyNode = fields.first(where: { $0.key == key })?.keyNode
+            {
+                node = keyNode
+            } else {
+                let values = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+                node = Self.node(for: problem.field, fields: values, items: items) ?? object
+            }
+            var code = Self.code(for: problem)
+            if problem.kind == .outOfRange, case .key(let last)? = problem.field.components.last,
+                Self.durationFields[last] != nil
+            {
+                code = "duration-out-of-range"
+            }
+            if problem.kind == .invalidFormat, case .key("name")? = problem.field.components.last {
+                code = "invalid-name"
+            }
+            reader.error(code, Self.message(for: problem), at: node)
         }
     }
 
@@ -305,6 +389,7 @@ struct ManifestDecoder {
 
     private static func message(for problem: FieldProblem) -> String {
         let field = problem.field.description
+        if problem.kind == .timeoutsExceedTtl { return problem.message }
         guard problem.kind == .outOfRange, case .key(let last)? = problem.field.components.last,
             let range = durationFields[last], let got = Int(problem.message.split(separator: " ").last ?? "")
         else { return "\(field) \(problem.message)" }

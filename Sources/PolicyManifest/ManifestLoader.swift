@@ -11,6 +11,13 @@ public struct LoadedManifests: Sendable {
     public var diagnostics: [Diagnostic]
     /// Each file's text by path, for rendering.
     public var sources: [String: String]
+
+    /// Creates a result.
+    public init(manifests: ManifestSet, diagnostics: [Diagnostic], sources: [String: String]) {
+        self.manifests = manifests
+        self.diagnostics = diagnostics
+        self.sources = sources
+    }
 }
 
 /// Finds, reads and checks manifests.
@@ -53,6 +60,7 @@ public enum ManifestLoader {
         var diagnostics: [Diagnostic] = []
         var limits: [Declared<Limit>] = []
         var workflows: [Declared<Workflow>] = []
+        var names: [(kind: ResourceKind, name: String, location: SourceLocation)] = []
         var sources: [String: String] = [:]
         for (path, bytes) in files {
             sources[path] = String(decoding: bytes, as: UTF8.self)
@@ -60,7 +68,7 @@ public enum ManifestLoader {
             do {
                 documents = try YAMLParser.parse(bytes, fileName: path, limits: parserLimits)
             } catch {
-                diagnostics.append(diagnostic(for: error, file: path))
+                diagnostics.append(diagnostic(for: error, file: path, size: bytes.count))
                 continue
             }
             var decoder = ManifestDecoder(file: path, scope: scope)
@@ -68,11 +76,14 @@ public enum ManifestLoader {
                 decoder.decode(document: document.root)
             }
             diagnostics += decoder.reader.diagnostics
+            names += decoder.declaredNames
             limits += decoder.limits
             workflows += decoder.workflows
         }
-        diagnostics += duplicates(limits.map { ($0.value.name, $0.location) }, kind: "limit")
-        diagnostics += duplicates(workflows.map { ($0.value.name, $0.location) }, kind: "workflow")
+        for kind in ResourceKind.allCases {
+            diagnostics += duplicates(
+                names.filter { $0.kind == kind }.map { ($0.name, $0.location) }, kind: kind.rawValue)
+        }
         let manifests = ManifestSet(
             limits: limits.sorted { $0.value.name < $1.value.name },
             workflows: workflows.sorted { $0.value.name < $1.value.name },
@@ -100,7 +111,9 @@ public enum ManifestLoader {
         return found
     }
 
-    static func diagnostic(for error: YAMLError, file: String) -> Diagnostic {
+    /// A diagnostic for a YAML error; one found at the end of the input (an unclosed quote or bracket) is placed
+    /// where the unclosed construct starts, with the end as a note.
+    static func diagnostic(for error: YAMLError, file: String, size: Int = .max) -> Diagnostic {
         let code: String
         switch error.kind {
         case .invalidUTF8, .invalidCharacter: code = "invalid-encoding"
@@ -108,9 +121,19 @@ public enum ManifestLoader {
         case .aliasExpansionLimit, .nestingDepthLimit: code = "yaml-limit"
         default: code = "yaml-syntax"
         }
-        let mark = error.mark ?? YAMLMark(line: 1, column: 1, offset: 0)
+        var mark = error.mark ?? YAMLMark(line: 1, column: 1, offset: 0)
         var message = error.message
-        if let context = error.context { message += " (\(context))" }
+        var notes: [Diagnostic.Note] = []
+        let unclosed = error.context.map { $0.contains("flow") || $0.contains("quoted") } ?? false
+        if let context = error.context, let contextMark = error.contextMark, unclosed || mark.offset >= size - 1 {
+            let end = mark.offset >= size - 1 ? " (at the end of the file)" : ""
+            notes.append(.init("\(message)\(end)", at: location(mark, file)))
+            message =
+                "\(context.replacingOccurrences(of: "while parsing ", with: "").replacingOccurrences(of: "while scanning ", with: "")) is never closed"
+            mark = contextMark
+        } else if let context = error.context {
+            message += " (\(context))"
+        }
         let hint: String? =
             switch error.kind {
             case .aliasNotAllowed:
@@ -118,10 +141,11 @@ public enum ManifestLoader {
             case .nestingDepthLimit: "manifests nest four levels deep at most"
             default: nil
             }
-        return .error(
-            code, message,
-            at: SourceLocation(file: file, line: max(mark.line, 1), column: max(mark.column, 1)), hint: hint
-        )
+        return .error(code, message, at: location(mark, file), hint: hint, notes: notes)
+    }
+
+    private static func location(_ mark: YAMLMark, _ file: String) -> SourceLocation {
+        SourceLocation(file: file, line: max(mark.line, 1), column: max(mark.column, 1))
     }
 
     static func discover(_ path: String) -> Result<[String], Diagnostic> {

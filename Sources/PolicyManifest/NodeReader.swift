@@ -6,12 +6,13 @@ import YAMLNodes
 struct NodeReader {
     /// The file being read, as it appears in diagnostics.
     let file: String
-    /// Where `${…}` references are looked up.
-    let scope: VariableScope
+    /// Where `${…}` references are looked up; nil leaves them as written (the project file's are resolved only
+    /// when its environment is used).
+    let scope: VariableScope?
     /// What has been found so far.
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(file: String, scope: VariableScope) {
+    init(file: String, scope: VariableScope?) {
         self.file = file
         self.scope = scope
     }
@@ -73,6 +74,7 @@ struct NodeReader {
 
     /// The scalar with variables filled in, or nil (reported) when a reference is undefined.
     mutating func resolved(_ node: YAMLNode) -> YAMLNode? {
+        guard let scope else { return node }
         do {
             return try Interpolation.resolve(node, in: scope)
         } catch {
@@ -110,6 +112,10 @@ struct NodeReader {
     mutating func int(_ node: YAMLNode, what: String) -> Int? {
         guard let node = resolved(node) else { return nil }
         if let value = node.int { return value }
+        if node.scalarType == .int {
+            error("out-of-range", "\(what) is too large, got \(describe(node))", at: node)
+            return nil
+        }
         error("wrong-type", "\(what) must be a whole number, got \(describe(node))", at: node)
         return nil
     }
@@ -134,6 +140,10 @@ struct NodeReader {
         if let value = node.int, value >= 0 { return value }
         if let text = node.scalarValue, node.isScalar, !node.isNull, let seconds = DurationText.seconds(text) {
             return seconds
+        }
+        if let text = node.scalarValue, node.isScalar, !node.isNull, DurationText.isWellFormed(text) {
+            error("duration-out-of-range", "\(what) is too large, got \(describe(node))", at: node)
+            return nil
         }
         error(
             "invalid-duration", "\(what) must be a duration such as 90s, 10m, 24h or 7d, got \(describe(node))",

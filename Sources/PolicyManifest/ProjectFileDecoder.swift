@@ -11,7 +11,7 @@ struct ProjectFileDecoder {
 
     init(file: String) {
         // The project file's own `${env:…}` references are resolved when an environment is used, not here.
-        reader = NodeReader(file: file, scope: VariableScope())
+        reader = NodeReader(file: file, scope: nil)
     }
 
     mutating func decode(_ documents: [YAMLDocument]) -> ProjectFile {

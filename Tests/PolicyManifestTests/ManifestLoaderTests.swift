@@ -70,8 +70,8 @@ struct ManifestLoaderTests {
         let found = loaded.diagnostics.map { "\($0.location!.line):\($0.location!.column) \($0.code)" }
         #expect(
             found == [
-                "4:9 missing-key", "4:31 unknown-key", "6:14 out-of-range", "10:19 invalid-value",
-                "10:46 invalid-duration",
+                "4:9 missing-key", "4:28 out-of-range", "4:31 unknown-key", "6:5 out-of-range", "10:19 invalid-value",
+                "10:30 body-without-code", "10:46 invalid-duration",
             ])
     }
 
@@ -168,5 +168,6 @@ struct ManifestLoaderTests {
     func durationRange() {
         let loaded = Self.decode("limits:\n  a:\n    buckets: [{name: b, max: 3, interval: 400d}]\n")
         #expect(loaded.diagnostics.map(\.message) == ["buckets[0].interval must be between 1s and 365d, got 400d"])
+        #expect(loaded.diagnostics.map(\.code) == ["duration-out-of-range"])
     }
 }

@@ -1,0 +1,8 @@
+import PolicyCommands
+
+@main
+struct Entrypoint {
+    static func main() async {
+        await MittoPolicyCommand.main()
+    }
+}
