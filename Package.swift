@@ -54,7 +54,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "mitto-emulator", dependencies: ["EmulatorCommand"]),
-        .target(name: "PolicyRendering", dependencies: ["PolicyModel"]),
+        .target(name: "PolicyPlanner", dependencies: ["PolicyModel"]),
+        .target(name: "PolicyApplier", dependencies: ["PolicyPlanner", "MittoClient"]),
+        .target(name: "PolicyRendering", dependencies: ["PolicyModel", "PolicyPlanner", "PolicyApplier"]),
         .target(
             name: "PolicyCommands",
             dependencies: [

@@ -22,6 +22,7 @@ public struct HTTPMittoAPI: MittoAPI {
     let logger: Logger
     let sleep: @Sendable (Duration) async throws -> Void
     let random: @Sendable (Double) -> Double
+    let pacer: RequestPacer?
 
     /// Creates a client.
     public init(
@@ -32,7 +33,8 @@ public struct HTTPMittoAPI: MittoAPI {
         retryPolicy: RetryPolicy = .standard,
         logger: Logger = Logger(label: "mitto-client"),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        random: @escaping @Sendable (Double) -> Double = { Double.random(in: 0...$0) }
+        random: @escaping @Sendable (Double) -> Double = { Double.random(in: 0...$0) },
+        pacer: RequestPacer? = nil
     ) {
         self.endpoint = endpoint
         self.credentials = credentials
@@ -42,6 +44,7 @@ public struct HTTPMittoAPI: MittoAPI {
         self.logger = logger
         self.sleep = sleep
         self.random = random
+        self.pacer = pacer
     }
 
     // MARK: Limits
@@ -252,6 +255,9 @@ public struct HTTPMittoAPI: MittoAPI {
     }
 
     private func attemptOnce(_ method: HTTPMethod, _ path: String, bodyData: Data?) async -> Outcome {
+        if let pacer {
+            do { try await pacer.wait() } catch { return .failure(.transport("cancelled"), retryAfter: nil) }
+        }
         var request = HTTPClientRequest(url: endpoint.absoluteString.trimmingSuffix("/") + path)
         request.method = method
         request.headers.add(name: "Authorization", value: credentials.authorizationHeader)
@@ -306,12 +312,13 @@ public func withHTTPMittoAPI<Result: Sendable>(
     subAccountSid: String? = nil,
     retryPolicy: RetryPolicy = .standard,
     logger: Logger = Logger(label: "mitto-client"),
+    pacer: RequestPacer? = nil,
     _ body: (HTTPMittoAPI) async throws -> Result
 ) async throws -> Result {
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
     let api = HTTPMittoAPI(
         endpoint: endpoint, credentials: credentials, subAccountSid: subAccountSid, httpClient: httpClient,
-        retryPolicy: retryPolicy, logger: logger
+        retryPolicy: retryPolicy, logger: logger, pacer: pacer
     )
     do {
         let result = try await body(api)

@@ -1,5 +1,3 @@
-public import PolicyModel
-
 /// A limit or workflow as a manifest declares it, with where it was declared.
 public struct Declared<Value: Hashable & Sendable>: Hashable, Sendable {
     /// The object.

@@ -1,0 +1,59 @@
+public import PolicyModel
+
+/// An object a saved plan touches that changed in the account after the plan was made.
+public struct StaleObject: Hashable, Sendable, CustomStringConvertible {
+    /// The object.
+    public var address: ResourceAddress
+    /// What changed: `was deleted`, `was created`, or the fields that differ.
+    public var reason: String
+
+    /// `limit.limit_on_phone changed since the plan was made: buckets[0].max 3 → 4`.
+    public var description: String { "\(address) \(reason)" }
+}
+
+extension Plan {
+    /// The objects this plan touches that no longer match what it was made against; empty when it can be applied
+    /// exactly.
+    public func staleObjects(in live: LiveState) -> [StaleObject] {
+        var stale: [StaleObject] = []
+        for change in changes {
+            let current = Self.find(change, in: live)
+            switch change.action {
+            case .create:
+                if current != nil {
+                    stale.append(.init(address: change.address, reason: "was created since the plan was made"))
+                }
+            case .update, .delete:
+                guard let current else {
+                    stale.append(.init(address: change.address, reason: "was deleted since the plan was made"))
+                    continue
+                }
+                guard current.fingerprint != change.liveFingerprint, let before = change.before else { continue }
+                let fields: [FieldChange] =
+                    switch (before, current) {
+                    case (.limit(let old), .limit(let new)): FieldDiff.limit(old, new)
+                    case (.workflow(let old), .workflow(let new)): FieldDiff.workflow(old, new)
+                    default: []
+                    }
+                let described = fields.map { "\($0.field) \($0.before) → \($0.after)" }.joined(separator: ", ")
+                stale.append(
+                    .init(address: change.address, reason: "changed since the plan was made: \(described)")
+                )
+            }
+        }
+        return stale
+    }
+
+    private static func find(_ change: PlannedChange, in live: LiveState) -> PolicyObject? {
+        switch change.address.kind {
+        case .limit:
+            let match = change.sid.flatMap { sid in live.limits.first { $0.sid == sid } }
+                ?? (change.action == .create ? live.limits.first { $0.value.name == change.address.name } : nil)
+            return match.map { .limit($0.value) }
+        case .workflow:
+            let match = change.sid.flatMap { sid in live.workflows.first { $0.sid == sid } }
+                ?? (change.action == .create ? live.workflows.first { $0.value.name == change.address.name } : nil)
+            return match.map { .workflow($0.value) }
+        }
+    }
+}
