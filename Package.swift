@@ -80,6 +80,8 @@ let package = Package(
         .testTarget(
             name: "PolicyRenderingTests", dependencies: ["PolicyRendering", "PolicyManifest", "MittoTestSupport"]),
         .testTarget(name: "PolicyCommandsTests", dependencies: ["MittoTestSupport"]),
+        .testTarget(name: "PolicyPlannerTests", dependencies: ["PolicyPlanner"]),
+        .testTarget(name: "PolicyApplierTests", dependencies: ["PolicyApplier", "MittoTestSupport"]),
         .testTarget(
             name: "PolicyManifestTests",
             dependencies: ["PolicyManifest", "YAMLNodes", "MittoWire", "MittoTestSupport"],

@@ -205,6 +205,15 @@ public struct Plan: Hashable, Sendable, Codable {
         public var unmanaged: Int
         /// Live objects skipped by ignore patterns.
         public var ignored: Int
+
+        /// Creates counts.
+        public init(create: Int, update: Int, delete: Int, unmanaged: Int, ignored: Int) {
+            self.create = create
+            self.update = update
+            self.delete = delete
+            self.unmanaged = unmanaged
+            self.ignored = ignored
+        }
     }
 
     /// The JSON shape's version.
