@@ -60,7 +60,9 @@ let package = Package(
         .target(
             name: "PolicyCommands",
             dependencies: [
-                "PolicyManifest", "PolicyRendering",
+                "PolicyManifest", "PolicyRendering", "PolicyPlanner", "PolicyApplier", "MittoClient", "MittoEmulator",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

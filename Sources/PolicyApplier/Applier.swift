@@ -26,7 +26,8 @@ public struct Applier: Sendable {
     public let onProgress: @Sendable (Progress) -> Void
 
     /// Creates an applier.
-    public init(api: any MittoAPI, parallelism: Int = 4, onProgress: @escaping @Sendable (Progress) -> Void = { _ in }) {
+    public init(api: any MittoAPI, parallelism: Int = 4, onProgress: @escaping @Sendable (Progress) -> Void = { _ in })
+    {
         self.api = api
         self.parallelism = max(parallelism, 1)
         self.onProgress = onProgress

@@ -30,7 +30,9 @@ public struct ApplyReport: Hashable, Sendable, Codable {
         public var error: String?
 
         /// Creates a result.
-        public init(address: ResourceAddress, action: ChangeAction, status: Status, sid: String? = nil, error: String? = nil) {
+        public init(
+            address: ResourceAddress, action: ChangeAction, status: Status, sid: String? = nil, error: String? = nil
+        ) {
             self.address = address
             self.action = action
             self.status = status

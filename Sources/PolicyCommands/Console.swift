@@ -5,6 +5,15 @@ import PolicyRendering
 struct Console: Sendable {
     /// Whether standard output is a terminal.
     var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+    /// Whether standard error is a terminal.
+    var isErrorTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+    /// Whether standard input is a terminal, so a question can be answered.
+    var isInputTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    /// One line from standard input, or nil at its end.
+    func readLine() -> String? {
+        Swift.readLine(strippingNewline: true)
+    }
 
     /// Colour when writing to a terminal, unless `NO_COLOR` is set or `--no-color` was given.
     func style(noColor: Bool) -> TextStyle {

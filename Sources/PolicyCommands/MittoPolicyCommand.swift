@@ -10,7 +10,10 @@ public struct MittoPolicyCommand: AsyncParsableCommand {
             Without --env the target is the embedded emulator (state in .mitto-policy/), so no account is needed \
             and a forgotten --env never touches a real one.
             """,
-        subcommands: [ValidateCommand.self, SchemaCommand.self]
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, ExportCommand.self,
+            SchemaCommand.self,
+        ]
     )
 
     /// Creates the command; ArgumentParser fills it in.

@@ -94,7 +94,8 @@ struct ManifestDecoder {
     /// A bucket, with stand-in values for fields that could not be read (their paths go into `failed`), so the
     /// remaining fields are still checked.
     private mutating func decodeBucket(_ node: YAMLNode, path: String, failed: inout Set<String>) -> Bucket {
-        var bucket = Bucket(name: "b", max: 1, interval: 1)
+        // A stand-in name no real bucket can have, so a failed name never counts as a duplicate.
+        var bucket = Bucket(name: "\u{0}\(path)", max: 1, interval: 1)
         guard let fields = reader.mapping(node, what: "a bucket", known: Self.bucketKeys) else {
             failed.insert(path)
             return bucket

@@ -68,7 +68,7 @@ public enum ManifestLoader {
             do {
                 documents = try YAMLParser.parse(bytes, fileName: path, limits: parserLimits)
             } catch {
-                diagnostics.append(diagnostic(for: error, file: path, size: bytes.count))
+                diagnostics.append(diagnostic(for: error, file: path, bytes: bytes))
                 continue
             }
             var decoder = ManifestDecoder(file: path, scope: scope)
@@ -113,7 +113,16 @@ public enum ManifestLoader {
 
     /// A diagnostic for a YAML error; one found at the end of the input (an unclosed quote or bracket) is placed
     /// where the unclosed construct starts, with the end as a note.
-    static func diagnostic(for error: YAMLError, file: String, size: Int = .max) -> Diagnostic {
+    static func diagnostic(for error: YAMLError, file: String, bytes: [UInt8]? = nil) -> Diagnostic {
+        let size = bytes?.count ?? .max
+        let lines = bytes.map {
+            String(decoding: $0, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        }
+        func line(_ number: Int) -> Substring? {
+            guard let lines, number >= 1, number <= lines.count else { return nil }
+            return lines[number - 1]
+        }
+        func indentation(_ number: Int) -> Int { line(number).map { $0.prefix { $0 == " " }.count } ?? 0 }
         let code: String
         switch error.kind {
         case .invalidUTF8, .invalidCharacter: code = "invalid-encoding"
@@ -124,8 +133,23 @@ public enum ManifestLoader {
         var mark = error.mark ?? YAMLMark(line: 1, column: 1, offset: 0)
         var message = error.message
         var notes: [Diagnostic.Note] = []
-        let unclosed = error.context.map { $0.contains("flow") || $0.contains("quoted") } ?? false
-        if let context = error.context, let contextMark = error.contextMark, unclosed || mark.offset >= size - 1 {
+        // An unclosed bracket or quote shows up where the text leaves the construct (a line indented no deeper
+        // than where it opened, or the end of the file); point at the opening. Any other error inside a flow
+        // collection, such as a missing comma, stays where the parser found it.
+        let atEnd = mark.offset >= size - 1
+        let leftConstruct =
+            error.contextMark.map { context in
+                mark.line > context.line && indentation(mark.line) <= indentation(context.line)
+            } ?? false
+        let unclosed = (error.context.map { $0.contains("flow") || $0.contains("quoted") } ?? false) && leftConstruct
+        var hint: String? = nil
+        if let context = error.context, context.contains("flow"),
+            let start = error.contextMark?.line,
+            (start...max(start, mark.line)).contains(where: { line($0)?.contains("${") == true })
+        {
+            hint = "inside { } or [ ], put a ${…} reference in quotes: max: \"${var.NAME}\""
+        }
+        if let context = error.context, let contextMark = error.contextMark, unclosed || atEnd {
             let end = mark.offset >= size - 1 ? " (at the end of the file)" : ""
             notes.append(.init("\(message)\(end)", at: location(mark, file)))
             message =
@@ -134,13 +158,13 @@ public enum ManifestLoader {
         } else if let context = error.context {
             message += " (\(context))"
         }
-        let hint: String? =
-            switch error.kind {
-            case .aliasNotAllowed:
-                "write each object out in full, so a review shows what changes; use ${var.NAME} for shared values"
-            case .nestingDepthLimit: "manifests nest four levels deep at most"
-            default: nil
-            }
+        switch error.kind {
+        case .aliasNotAllowed:
+            hint = "write each object out in full, so a review shows what changes; use ${var.NAME} for shared values"
+        case .nestingDepthLimit:
+            hint = "policy files nest a few levels deep (limits → limit → buckets → bucket); this is far deeper"
+        default: break
+        }
         return .error(code, message, at: location(mark, file), hint: hint, notes: notes)
     }
 

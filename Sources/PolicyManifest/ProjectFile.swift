@@ -96,7 +96,7 @@ public struct ProjectFile: Hashable, Sendable {
         do {
             documents = try YAMLParser.parse(bytes, fileName: path, limits: ManifestLoader.parserLimits)
         } catch {
-            return (nil, [ManifestLoader.diagnostic(for: error, file: path)])
+            return (nil, [ManifestLoader.diagnostic(for: error, file: path, bytes: bytes)])
         }
         var decoder = ProjectFileDecoder(file: path)
         let project = decoder.decode(documents)

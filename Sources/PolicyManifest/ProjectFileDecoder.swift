@@ -92,8 +92,9 @@ struct ProjectFileDecoder {
                     )
                 }
             case "apiKey":
-                guard let text = value.scalarValue else {
-                    reader.error("wrong-type", "apiKey must be ${env:NAME}", at: value)
+                guard let text = value.scalarValue, !value.isNull, !text.isEmpty else {
+                    reader.error(
+                        "wrong-type", "apiKey must be ${env:NAME}", at: value, hint: "apiKey: ${env:MITTO_API_KEY}")
                     break
                 }
                 if let variable = Self.environmentReference(text) {

@@ -75,7 +75,11 @@ public enum FieldDiff {
 
     private static func text(_ field: String, _ old: String?, _ new: String?) -> [FieldChange] {
         guard old != new else { return [] }
-        return [.init(field: field, before: old.map(FieldValue.text) ?? .none, after: new.map(FieldValue.text) ?? .none, risk: .neutral)]
+        return [
+            .init(
+                field: field, before: old.map(FieldValue.text) ?? .none, after: new.map(FieldValue.text) ?? .none,
+                risk: .neutral)
+        ]
     }
 
     private static func number(
@@ -94,7 +98,9 @@ public enum FieldDiff {
     private static func optionalNumber(_ field: String, _ old: Int?, _ new: Int?) -> [FieldChange] {
         guard old != new else { return [] }
         return [
-            .init(field: field, before: old.map(FieldValue.int) ?? .none, after: new.map(FieldValue.int) ?? .none, risk: .neutral)
+            .init(
+                field: field, before: old.map(FieldValue.int) ?? .none, after: new.map(FieldValue.int) ?? .none,
+                risk: .neutral)
         ]
     }
 }

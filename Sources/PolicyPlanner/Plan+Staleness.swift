@@ -29,6 +29,11 @@ extension Plan {
                     continue
                 }
                 guard current.fingerprint != change.liveFingerprint, let before = change.before else { continue }
+                if current == change.after {
+                    stale.append(
+                        .init(address: change.address, reason: "already matches the plan (was it applied already?)"))
+                    continue
+                }
                 let fields: [FieldChange] =
                     switch (before, current) {
                     case (.limit(let old), .limit(let new)): FieldDiff.limit(old, new)
@@ -47,11 +52,13 @@ extension Plan {
     private static func find(_ change: PlannedChange, in live: LiveState) -> PolicyObject? {
         switch change.address.kind {
         case .limit:
-            let match = change.sid.flatMap { sid in live.limits.first { $0.sid == sid } }
+            let match =
+                change.sid.flatMap { sid in live.limits.first { $0.sid == sid } }
                 ?? (change.action == .create ? live.limits.first { $0.value.name == change.address.name } : nil)
             return match.map { .limit($0.value) }
         case .workflow:
-            let match = change.sid.flatMap { sid in live.workflows.first { $0.sid == sid } }
+            let match =
+                change.sid.flatMap { sid in live.workflows.first { $0.sid == sid } }
                 ?? (change.action == .create ? live.workflows.first { $0.value.name == change.address.name } : nil)
             return match.map { .workflow($0.value) }
         }

@@ -152,13 +152,18 @@ enum CoreSchema {
     }
 
     /// A loose superset of YAML 1.1 ints, floats and timestamps: a digit (after an optional sign or point)
-    /// followed only by digits, hex letters and `_ : . + - x o T Z` or spaces.
+    /// followed only by digits, `e`, hex letters after `0x`, `b` after `0b`, and `_ : . + - x o T Z` or spaces.
     private static func looksNumeric(_ text: String) -> Bool {
         var bytes = text.utf8.drop { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }
         if bytes.first == UInt8(ascii: ".") { bytes = bytes.dropFirst() }
         guard let first = bytes.first, isDigit(first) else { return false }
+        // Hex letters only count after `0x`, so durations such as `1d` or `7d` stay plain.
+        let lowered = text.lowercased()
+        let isHex = lowered.contains("0x")
+        let isBinary = lowered.contains("0b")
         return text.utf8.allSatisfy { byte in
-            isHexDigit(byte) || "_:.+-xXoOtTzZ ".utf8.contains(byte)
+            isDigit(byte) || (isHex && isHexDigit(byte)) || (isBinary && (byte | 0x20) == UInt8(ascii: "b"))
+                || "eE_:.+-xXoOtTzZ ".utf8.contains(byte)
         }
     }
 

@@ -39,7 +39,8 @@ struct PlannerTests {
 
     @Test("a new limit is a create labelled tighten, with its manifest location")
     func create() throws {
-        let plan = Planner.plan(desired: Self.desired([Self.phone]), live: Self.live([]), options: .init(environment: "local"))
+        let plan = Planner.plan(
+            desired: Self.desired([Self.phone]), live: Self.live([]), options: .init(environment: "local"))
         let change = try #require(plan.changes.first)
         #expect(change.action == .create)
         #expect(change.address == ResourceAddress(.limit, "limit_on_phone"))
@@ -57,21 +58,31 @@ struct PlannerTests {
     }
 
     static let riskCases: [RiskCase] = [
-        .init(label: "higher max loosens", after: limit("limit_on_phone", [("burst", 5, 600), ("daily", 10, 86_400)]),
-              fields: ["buckets[0].max"], risk: .loosen),
-        .init(label: "lower max tightens", after: limit("limit_on_phone", [("burst", 2, 600), ("daily", 10, 86_400)]),
-              fields: ["buckets[0].max"], risk: .tighten),
-        .init(label: "shorter interval loosens", after: limit("limit_on_phone", [("burst", 3, 300), ("daily", 10, 86_400)]),
-              fields: ["buckets[0].interval"], risk: .loosen),
-        .init(label: "longer interval tightens", after: limit("limit_on_phone", [("burst", 3, 900), ("daily", 10, 86_400)]),
-              fields: ["buckets[0].interval"], risk: .tighten),
-        .init(label: "a removed bucket loosens", after: limit("limit_on_phone", [("burst", 3, 600)]),
-              fields: ["buckets[1]"], risk: .loosen),
-        .init(label: "loosen wins over tighten", after: limit("limit_on_phone", [("burst", 2, 600), ("daily", 20, 86_400)]),
-              fields: ["buckets[0].max", "buckets[1].max"], risk: .loosen),
-        .init(label: "a new description is neutral",
-              after: Limit(name: "limit_on_phone", description: "per phone", buckets: phone.buckets),
-              fields: ["description"], risk: .neutral),
+        .init(
+            label: "higher max loosens", after: limit("limit_on_phone", [("burst", 5, 600), ("daily", 10, 86_400)]),
+            fields: ["buckets[0].max"], risk: .loosen),
+        .init(
+            label: "lower max tightens", after: limit("limit_on_phone", [("burst", 2, 600), ("daily", 10, 86_400)]),
+            fields: ["buckets[0].max"], risk: .tighten),
+        .init(
+            label: "shorter interval loosens",
+            after: limit("limit_on_phone", [("burst", 3, 300), ("daily", 10, 86_400)]),
+            fields: ["buckets[0].interval"], risk: .loosen),
+        .init(
+            label: "longer interval tightens",
+            after: limit("limit_on_phone", [("burst", 3, 900), ("daily", 10, 86_400)]),
+            fields: ["buckets[0].interval"], risk: .tighten),
+        .init(
+            label: "a removed bucket loosens", after: limit("limit_on_phone", [("burst", 3, 600)]),
+            fields: ["buckets[1]"], risk: .loosen),
+        .init(
+            label: "loosen wins over tighten",
+            after: limit("limit_on_phone", [("burst", 2, 600), ("daily", 20, 86_400)]),
+            fields: ["buckets[0].max", "buckets[1].max"], risk: .loosen),
+        .init(
+            label: "a new description is neutral",
+            after: Limit(name: "limit_on_phone", description: "per phone", buckets: phone.buckets),
+            fields: ["description"], risk: .neutral),
     ]
 
     @Test("updates list changed fields in order and carry the strongest risk", arguments: riskCases)
@@ -92,7 +103,9 @@ struct PlannerTests {
     func workflowRisks() throws {
         let live = Workflow(
             name: "login", codeLength: 6, codeTtl: 600, maxAttempts: 5,
-            steps: [Step(channel: .sms, timeout: 60, body: "{code}"), Step(channel: .call, timeout: 120, body: "{code}")]
+            steps: [
+                Step(channel: .sms, timeout: 60, body: "{code}"), Step(channel: .call, timeout: 120, body: "{code}"),
+            ]
         )
         var desired = live
         desired.maxAttempts = 3
@@ -115,8 +128,15 @@ struct PlannerTests {
     func rename() throws {
         let renamed = Self.limit("limit_per_phone", [("burst", 3, 600), ("daily", 10, 86_400)])
         let plan = Planner.plan(
-            desired: Self.desired([renamed], renames: ["limit_per_phone": "limit_on_phone"]), live: Self.live([Self.phone]),
-            options: .init(environment: "e", safety: { var s = SafetySettings(); s.allowDelete = true; return s }())
+            desired: Self.desired([renamed], renames: ["limit_per_phone": "limit_on_phone"]),
+            live: Self.live([Self.phone]),
+            options: .init(
+                environment: "e",
+                safety: {
+                    var s = SafetySettings()
+                    s.allowDelete = true
+                    return s
+                }())
         )
         #expect(plan.changes.count == 1)
         let change = try #require(plan.changes.first)
@@ -136,7 +156,8 @@ struct PlannerTests {
         var ignore = IgnoreRules()
         ignore.limits = ["legacy_*"]
         let listed = Planner.plan(
-            desired: Self.desired([Self.phone]), live: live, options: .init(environment: "e", safety: safety, ignore: ignore)
+            desired: Self.desired([Self.phone]), live: live,
+            options: .init(environment: "e", safety: safety, ignore: ignore)
         )
         #expect(listed.changes.isEmpty)
         #expect(listed.unmanaged.map(\.address.name) == ["kept", "stray"])
@@ -144,7 +165,8 @@ struct PlannerTests {
         #expect(listed.summary.ignored == 1)
         safety.allowDelete = true
         let deleting = Planner.plan(
-            desired: Self.desired([Self.phone]), live: live, options: .init(environment: "e", safety: safety, ignore: ignore)
+            desired: Self.desired([Self.phone]), live: live,
+            options: .init(environment: "e", safety: safety, ignore: ignore)
         )
         #expect(deleting.changes.map { "\($0.action) \($0.address)" } == ["delete limit.stray"])
         #expect(deleting.changes.first?.risk == .loosen)
@@ -157,14 +179,16 @@ struct PlannerTests {
         safety.allowDelete = true
         let looser = Self.limit("limit_on_phone", [("burst", 9, 600)])
         let plan = Planner.plan(
-            desired: Self.desired([Self.limit("b_new", [("b", 1, 60)]), looser, Self.limit("a_new", [("b", 1, 60)])],
-                                  workflows: [Self.login]),
+            desired: Self.desired(
+                [Self.limit("b_new", [("b", 1, 60)]), looser, Self.limit("a_new", [("b", 1, 60)])],
+                workflows: [Self.login]),
             live: Self.live([Self.phone, Self.limit("old", [("b", 1, 60)])]),
             options: .init(environment: "e", safety: safety)
         )
-        #expect(plan.changes.map { "\($0.action.symbol) \($0.address)" } == [
-            "+ limit.a_new", "+ limit.b_new", "+ workflow.login", "~ limit.limit_on_phone", "- limit.old",
-        ])
+        #expect(
+            plan.changes.map { "\($0.action.symbol) \($0.address)" } == [
+                "+ limit.a_new", "+ limit.b_new", "+ workflow.login", "~ limit.limit_on_phone", "- limit.old",
+            ])
     }
 
     @Test("thresholds refuse with the measured value, the threshold and the override; --force overrides")
@@ -175,10 +199,11 @@ struct PlannerTests {
         safety.maxDeletes = 5
         let plan = Planner.plan(desired: Self.desired([]), live: live, options: .init(environment: "e", safety: safety))
         #expect(plan.isRefused)
-        #expect(plan.refusals.map(\.description) == [
-            "12 deletions exceed safety.maxDeletes = 5; pass --force to apply anyway, or raise safety.maxDeletes",
-            "12 changed or deleted of 12 live objects (100%) exceed safety.maxChangeShare = 30%; pass --force to apply anyway, or raise safety.maxChangeShare",
-        ])
+        #expect(
+            plan.refusals.map(\.description) == [
+                "12 deletions exceed safety.maxDeletes = 5; pass --force to apply anyway, or raise safety.maxDeletes",
+                "12 changed or deleted of 12 live objects (100%) exceed safety.maxChangeShare = 30%; pass --force to apply anyway, or raise safety.maxChangeShare",
+            ])
         let forced = Planner.plan(
             desired: Self.desired([]), live: live, options: .init(environment: "e", safety: safety, force: true)
         )
@@ -189,7 +214,8 @@ struct PlannerTests {
     @Test("the share threshold waits for 10 live objects, as octoDNS's does")
     func smallAccounts() {
         let changed = Self.limit("limit_on_phone", [("burst", 4, 600), ("daily", 10, 86_400)])
-        let plan = Planner.plan(desired: Self.desired([changed]), live: Self.live([Self.phone]), options: .init(environment: "e"))
+        let plan = Planner.plan(
+            desired: Self.desired([changed]), live: Self.live([Self.phone]), options: .init(environment: "e"))
         #expect(plan.refusals.isEmpty)
     }
 
@@ -202,28 +228,36 @@ struct PlannerTests {
         )
         #expect(plan.staleObjects(in: Self.live([Self.phone])).isEmpty)
         let edited = Self.limit("limit_on_phone", [("burst", 4, 600), ("daily", 10, 86_400)])
-        #expect(plan.staleObjects(in: Self.live([edited])).map(\.description) == [
-            "limit.limit_on_phone changed since the plan was made: buckets[0].max 3 → 4"
-        ])
-        #expect(plan.staleObjects(in: Self.live([])).map(\.description) == [
-            "limit.limit_on_phone was deleted since the plan was made"
-        ])
+        #expect(
+            plan.staleObjects(in: Self.live([edited])).map(\.description) == [
+                "limit.limit_on_phone changed since the plan was made: buckets[0].max 3 → 4"
+            ])
+        #expect(
+            plan.staleObjects(in: Self.live([])).map(\.description) == [
+                "limit.limit_on_phone was deleted since the plan was made"
+            ])
         let appeared = Self.live([Self.phone, Self.limit("new_one", [("b", 1, 60)])])
-        #expect(plan.staleObjects(in: appeared).map(\.description) == [
-            "limit.new_one was created since the plan was made"
-        ])
+        #expect(
+            plan.staleObjects(in: appeared).map(\.description) == [
+                "limit.new_one was created since the plan was made"
+            ])
     }
 
     @Test("planning is deterministic: the same inputs in another order give the same plan")
     func deterministic() {
         let limits = (0..<20).map { Self.limit("l\($0)", [("b", $0 + 1, 60)]) }
         let first = Planner.plan(desired: Self.desired(limits), live: Self.live([]), options: .init(environment: "e"))
-        let second = Planner.plan(desired: Self.desired(limits.reversed()), live: Self.live([]), options: .init(environment: "e"))
+        let second = Planner.plan(
+            desired: Self.desired(limits.reversed()), live: Self.live([]), options: .init(environment: "e"))
         #expect(first == second)
     }
 
-    @Test("globs", arguments: [("legacy_*", "legacy_ip", true), ("legacy_*", "legacy", false), ("l?m", "lim", true),
-                               ("*", "", true), ("a*b*c", "axxbyyc", true), ("a*b", "ab_", false)])
+    @Test(
+        "globs",
+        arguments: [
+            ("legacy_*", "legacy_ip", true), ("legacy_*", "legacy", false), ("l?m", "lim", true),
+            ("*", "", true), ("a*b*c", "axxbyyc", true), ("a*b", "ab_", false),
+        ])
     func globs(pattern: String, name: String, matches: Bool) {
         #expect(Glob.matches(pattern, name) == matches)
     }

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import MittoClient
+import PolicyApplier
+import PolicyPlanner
+import PolicyRendering
+
+/// `mitto-policy apply`: applies a saved plan exactly, or plans and asks.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Make the account match the manifests.",
+        discussion: """
+            With a saved plan (from plan -out FILE) it applies exactly that plan, after checking that every object \
+            it touches is still as planned. Otherwise it plans, shows the plan, and asks before applying. \
+            Exit status: 0 when everything was applied, 1 otherwise; run it again to finish a partial apply.
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var planning: PlanningOptions
+
+    @Flag(help: "Apply without asking.")
+    var autoApprove = false
+
+    @Option(help: "How many API calls at once.")
+    var parallelism = 4
+
+    @Option(help: "The most API requests per second.")
+    var rate: Double = 20
+
+    @Argument(help: ArgumentHelp("A saved plan, or manifest files or folders.", valueName: "plan-or-path"))
+    var paths: [String] = []
+
+    func validate() throws {
+        guard (1...32).contains(parallelism) else { throw ValidationError("--parallelism must be between 1 and 32") }
+        guard rate >= 1 else { throw ValidationError("--rate must be at least 1") }
+    }
+
+    func run() async throws {
+        let console = Console()
+        let pacer = RequestPacer(rate: rate, burst: parallelism)
+        if paths.count == 1, let saved = try SavedPlan.read(paths[0]) {
+            try await applySaved(saved, console: console, pacer: pacer)
+            return
+        }
+        let session = try PolicySession.load(paths: paths, options: options, console: console)
+        let planOptions = session.planOptions(allowDelete: planning.allowDelete, force: planning.force)
+        let autoApprove = self.autoApprove
+        let parallelism = self.parallelism
+        let report: ApplyReport? = try await reportingFailures {
+            try await Target.with(session.environment, pacer: pacer) { api in
+                let plan = try await session.plan(api, options: planOptions)
+                console.write(PlanTextRenderer(style: session.style).render(plan))
+                if plan.isRefused { throw fail("the plan crosses a safety threshold; nothing was applied") }
+                guard !plan.isEmpty else { return nil }
+                try Self.confirm(plan, autoApprove: autoApprove, console: console)
+                return await Self.execute(plan, api: api, parallelism: parallelism, console: console)
+            }
+        }
+        guard let report else { return }
+        console.write("\n" + ApplyReportTextRenderer(style: session.style).render(report))
+        if !report.succeeded { throw ExitCode(1) }
+    }
+
+    private func applySaved(_ saved: SavedPlan, console: Console, pacer: RequestPacer) async throws {
+        var options = self.options
+        if let env = options.env, env != saved.plan.environment {
+            throw fail("the plan was made for environment '\(saved.plan.environment)', not '\(env)'")
+        }
+        options.env = saved.plan.environment
+        let workspace = Workspace.resolve(paths: [], options: options)
+        if workspace.diagnostics.hasErrors {
+            throw fail(workspace.diagnostics.map(\.message).joined(separator: "; "))
+        }
+        let plan = saved.plan
+        if plan.isRefused { throw fail("the saved plan crosses a safety threshold; make it again with --force") }
+        let style = console.style(noColor: options.noColor)
+        let parallelism = self.parallelism
+        let report: ApplyReport? = try await reportingFailures {
+            try await Target.with(workspace.environment, pacer: pacer) { api in
+                let live = try await Applier.readLiveState(api)
+                let stale = plan.staleObjects(in: live)
+                guard stale.isEmpty else {
+                    throw fail(
+                        "the account changed since the plan was made, so it was not applied:\n"
+                            + stale.map { "  \($0)" }.joined(separator: "\n")
+                            + "\nMake a new plan and review it."
+                    )
+                }
+                guard !plan.isEmpty else { return nil }
+                console.write(PlanTextRenderer(style: style).render(plan))
+                return await Self.execute(plan, api: api, parallelism: parallelism, console: console)
+            }
+        }
+        guard let report else {
+            console.write("No changes. The saved plan has nothing to apply.\n")
+            return
+        }
+        console.write("\n" + ApplyReportTextRenderer(style: style).render(report))
+        if !report.succeeded { throw ExitCode(1) }
+    }
+
+    /// Asks on the terminal; refuses to ask when nobody can answer.
+    static func confirm(_ plan: Plan, autoApprove: Bool, console: Console) throws {
+        guard !autoApprove else { return }
+        guard console.isInputTerminal else {
+            throw fail("refusing to ask for approval: standard input is not a terminal; pass --auto-approve")
+        }
+        console.write("\nApply these changes to environment '\(plan.environment)'? Only 'yes' is accepted: ")
+        guard console.readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+            throw fail("not applied")
+        }
+    }
+
+    /// Applies with a progress line on a terminal.
+    static func execute(_ plan: Plan, api: any MittoAPI, parallelism: Int, console: Console) async -> ApplyReport {
+        let showProgress = console.isErrorTerminal && plan.changes.count >= 10
+        let applier = Applier(api: api, parallelism: parallelism) { progress in
+            guard showProgress else { return }
+            console.error(
+                "\rApplying: \(progress.finished)/\(progress.total)" + (progress.finished == progress.total ? "\n" : "")
+            )
+        }
+        return await applier.apply(plan)
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import PolicyPlanner
+import PolicyRendering
+
+/// `mitto-policy drift`: compares the account with the manifests, for scheduled checks.
+struct DriftCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drift",
+        abstract: "Report objects changed, deleted or created in the account outside the manifests.",
+        discussion: "Exit status: 0 in sync, 2 drift, 1 error. Made to run on a schedule."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "text, json or markdown.")
+    var format: PlanFormat = .text
+
+    @Argument(
+        help: ArgumentHelp(
+            "Manifest files or folders (default: the project's, or the current folder).", valueName: "path"))
+    var paths: [String] = []
+
+    func run() async throws {
+        let console = Console()
+        let session = try PolicySession.load(paths: paths, options: options, console: console)
+        // Drift lists unmanaged objects whatever the project allows to delete.
+        var driftOptions = session.planOptions(allowDelete: false, force: true)
+        driftOptions.safety.allowDelete = false
+        let planOptions = driftOptions
+        let plan = try await reportingFailures {
+            try await Target.with(session.environment) { api in try await session.plan(api, options: planOptions) }
+        }
+        let report = DriftReport(plan: plan)
+        switch format {
+        case .text: console.write(DriftTextRenderer(style: session.style).render(report))
+        case .json: console.write(DriftJSONRenderer().render(report))
+        case .markdown: console.write(DriftMarkdownRenderer().render(report))
+        }
+        if !report.isInSync { throw ExitCode(2) }
+    }
+}

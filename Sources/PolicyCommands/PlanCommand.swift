@@ -1,0 +1,65 @@
+import ArgumentParser
+import PolicyPlanner
+import PolicyRendering
+
+/// `mitto-policy plan`: shows what apply would change; writes nothing to the API.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Compare the manifests with the account and show the changes apply would make.",
+        discussion: """
+            Nothing is written to the API. Exit status: 0, or 1 on an error or a refused plan; with \
+            --detailed-exitcode, 2 when there are changes.
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var planning: PlanningOptions
+
+    @Option(help: "text, json or markdown (for a pull-request comment).")
+    var format: PlanFormat = .text
+
+    @Option(
+        name: [.customShort("o"), .customLong("out")], help: ArgumentHelp("Save the plan for apply.", valueName: "file")
+    )
+    var out: String?
+
+    @Flag(help: "Exit 2 when there are changes, 0 when there are none.")
+    var detailedExitcode = false
+
+    @Argument(
+        help: ArgumentHelp(
+            "Manifest files or folders (default: the project's, or the current folder).", valueName: "path"))
+    var paths: [String] = []
+
+    func run() async throws {
+        let console = Console()
+        let session = try PolicySession.load(paths: paths, options: options, console: console)
+        let planOptions = session.planOptions(allowDelete: planning.allowDelete, force: planning.force)
+        let plan = try await reportingFailures {
+            try await Target.with(session.environment) { api in try await session.plan(api, options: planOptions) }
+        }
+        switch format {
+        case .text: console.write(PlanTextRenderer(style: session.style).render(plan))
+        case .json: console.write(PlanJSONRenderer().render(plan))
+        case .markdown: console.write(PlanMarkdownRenderer().render(plan))
+        }
+        if let out {
+            do {
+                try SavedPlan(plan: plan).write(to: out)
+            } catch {
+                throw fail("cannot write the plan to \(out): \(error)")
+            }
+            console.error("Saved the plan to \(out). Apply exactly this plan with: mitto-policy apply \(out)\n")
+        }
+        if plan.isRefused { throw ExitCode(1) }
+        if detailedExitcode && !plan.isEmpty { throw ExitCode(2) }
+    }
+}
+
+/// The formats `plan` and `drift` write.
+enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+    case text
+    case json
+    case markdown
+}

@@ -1,0 +1,52 @@
+import Foundation
+import MittoClient
+import PolicyApplier
+import PolicyManifest
+import PolicyModel
+import PolicyPlanner
+import PolicyRendering
+
+/// The steps `plan`, `apply` and `drift` share: load and check the manifests, read the account, plan.
+struct PolicySession {
+    let workspace: Workspace
+    let manifests: ManifestSet
+    let console: Console
+    let style: TextStyle
+
+    /// Loads the manifests; on errors prints them on standard error and fails, on warnings prints them and goes on.
+    static func load(paths: [String], options: GlobalOptions, console: Console) throws -> PolicySession {
+        let workspace = Workspace.resolve(paths: paths, options: options)
+        let loaded = workspace.loadManifests()
+        let style = console.style(noColor: options.noColor)
+        if !loaded.diagnostics.isEmpty {
+            let renderer = DiagnosticTextRenderer(
+                style: TextStyle(usesColor: style.usesColor && console.isErrorTerminal))
+            for diagnostic in loaded.diagnostics {
+                console.error(renderer.render(diagnostic, sources: loaded.sources))
+            }
+        }
+        if loaded.diagnostics.hasErrors {
+            let count = loaded.diagnostics.filter { $0.severity == .error }.count
+            throw fail("the manifests have \(count) error\(count == 1 ? "" : "s"); nothing was sent to the API")
+        }
+        return PolicySession(workspace: workspace, manifests: loaded.manifests, console: console, style: style)
+    }
+
+    var environment: EnvironmentSettings { workspace.environment }
+
+    /// Planning options from the project file and the command line.
+    func planOptions(allowDelete: Bool, force: Bool) -> PlanOptions {
+        var safety = workspace.project?.safety ?? SafetySettings()
+        if allowDelete { safety.allowDelete = true }
+        return PlanOptions(
+            environment: environment.name, safety: safety, ignore: workspace.project?.ignore ?? IgnoreRules(),
+            force: force
+        )
+    }
+
+    /// Reads the account and plans.
+    func plan(_ api: any MittoAPI, options: PlanOptions) async throws -> Plan {
+        let live = try await Applier.readLiveState(api)
+        return Planner.plan(desired: manifests, live: live, options: options)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+import MittoClient
+import MittoEmulator
+import PolicyManifest
+import PolicyModel
+import ServiceLifecycle
+
+/// The account a command talks to: the embedded emulator for `local`, or a real endpoint from the project file.
+enum Target {
+    /// Where the embedded emulator keeps its state, under the current folder.
+    static let stateDirectory = ".mitto-policy"
+    /// The embedded emulator's one account.
+    static let localAccountSid = "AC" + String(repeating: "0", count: 31) + "1"
+
+    /// Why a target could not be reached or configured; said to the user as is.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs `body` with an API client for `environment`, starting and stopping the embedded emulator for `local`.
+    static func with<Result: Sendable>(
+        _ environment: EnvironmentSettings, pacer: RequestPacer? = nil,
+        _ body: @Sendable (any MittoAPI) async throws -> Result
+    ) async throws -> Result {
+        if environment.name == ProjectFile.localEnvironment && environment.endpoint == nil {
+            return try await withEmbeddedEmulator(pacer: pacer, body)
+        }
+        let (endpoint, credentials, subAccount) = try resolve(environment)
+        return try await withHTTPMittoAPI(
+            endpoint: endpoint, credentials: credentials, subAccountSid: subAccount, logger: quietLogger(), pacer: pacer
+        ) { api in try await body(api) }
+    }
+
+    static func quietLogger() -> Logger {
+        var logger = Logger(label: "mitto-policy")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// The endpoint, credentials and sub-account of a remote environment, from the environment or a key file.
+    static func resolve(_ environment: EnvironmentSettings) throws -> (URL, MittoCredentials, String?) {
+        let name = environment.name
+        guard let endpointText = environment.endpoint, let endpoint = URL(string: endpointText) else {
+            throw Failure(description: "environment '\(name)' has no endpoint")
+        }
+        let accountSid = try expand(environment.accountSid, what: "accountSid", environment: name)
+        let subAccount = try environment.subAccount.map { try expand($0, what: "subAccount", environment: name) }
+        let apiKey: String
+        switch environment.apiKey {
+        case .environmentVariable(let variable)?:
+            guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+                throw Failure(description: "environment '\(name)': the API key variable \(variable) is not set")
+            }
+            apiKey = value
+        case .file(let path)?:
+            apiKey = try readKeyFile(path, environment: name)
+        case nil:
+            throw Failure(description: "environment '\(name)' has no apiKey or apiKeyFile")
+        }
+        return (endpoint, MittoCredentials(accountSid: accountSid, apiKey: apiKey), subAccount)
+    }
+
+    private static func expand(_ value: String?, what: String, environment: String) throws -> String {
+        guard let value else { throw Failure(description: "environment '\(environment)' has no \(what)") }
+        guard value.hasPrefix("${env:"), value.hasSuffix("}") else { return value }
+        let variable = String(value.dropFirst(6).dropLast())
+        guard let resolved = ProcessInfo.processInfo.environment[variable], !resolved.isEmpty else {
+            throw Failure(description: "environment '\(environment)': \(what) comes from \(variable), which is not set")
+        }
+        return resolved
+    }
+
+    /// The key in `path`, refused when others than its owner could read it.
+    static func readKeyFile(_ path: String, environment: String) throws -> String {
+        let attributes: [FileAttributeKey: Any]
+        do {
+            attributes = try FileManager.default.attributesOfItem(atPath: path)
+        } catch {
+            throw Failure(description: "environment '\(environment)': cannot read apiKeyFile \(path)")
+        }
+        let mode = (attributes[.posixPermissions] as? Int) ?? 0
+        guard mode & 0o077 == 0 else {
+            throw Failure(
+                description: "environment '\(environment)': apiKeyFile \(path) is readable by others "
+                    + "(mode \(String(mode, radix: 8))); run chmod 600 \(path)"
+            )
+        }
+        guard let data = FileManager.default.contents(atPath: path),
+            let key = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty
+        else { throw Failure(description: "environment '\(environment)': apiKeyFile \(path) is empty") }
+        return key
+    }
+
+    /// Starts the emulator in this process on a free loopback port, with its state in `.mitto-policy/`.
+    private static func withEmbeddedEmulator<Result: Sendable>(
+        pacer: RequestPacer?, _ body: @Sendable (any MittoAPI) async throws -> Result
+    ) async throws -> Result {
+        try prepareStateDirectory()
+        let apiKey = EmulatorEnvironment.live.randomHex()
+        let logger = quietLogger()
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let emulator = try buildEmulator(
+            configuration: EmulatorConfiguration(
+                accounts: [Account(sid: localAccountSid, apiKey: apiKey)],
+                storage: .file("\(stateDirectory)/emulator.sqlite"), logger: logger
+            ),
+            onServerRunning: { continuation.yield($0) }
+        )
+        let services = ServiceGroup(
+            configuration: .init(services: [emulator.application], gracefulShutdownSignals: [], logger: logger)
+        )
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else {
+                throw Failure(description: "the embedded emulator did not start")
+            }
+            defer { continuation.finish() }
+            do {
+                let result = try await withHTTPMittoAPI(
+                    endpoint: URL(string: "http://127.0.0.1:\(port)")!,
+                    credentials: MittoCredentials(accountSid: localAccountSid, apiKey: apiKey), logger: logger,
+                    pacer: pacer
+                ) { api in try await body(api) }
+                await services.triggerGracefulShutdown()
+                return result
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+
+    private static func prepareStateDirectory() throws {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            let ignore = "\(stateDirectory)/.gitignore"
+            if !manager.fileExists(atPath: ignore) {
+                try "# The embedded emulator's state; not for git.\n*\n".write(
+                    toFile: ignore, atomically: true, encoding: .utf8)
+            }
+        } catch {
+            throw Failure(description: "cannot create \(stateDirectory)/ for the embedded emulator's state: \(error)")
+        }
+    }
+}
