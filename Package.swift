@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "MittoWireTests", dependencies: ["MittoWire"]),
         .testTarget(
             name: "PolicyRenderingTests", dependencies: ["PolicyRendering", "PolicyManifest", "MittoTestSupport"]),
-        .testTarget(name: "PolicyCommandsTests", dependencies: ["MittoTestSupport"]),
+        .testTarget(name: "PolicyCommandsTests", dependencies: ["MittoTestSupport", "MittoClient", "PolicyModel"]),
         .testTarget(name: "PolicyPlannerTests", dependencies: ["PolicyPlanner"]),
         .testTarget(name: "PolicyApplierTests", dependencies: ["PolicyApplier", "MittoTestSupport"]),
         .testTarget(

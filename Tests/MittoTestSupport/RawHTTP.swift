@@ -32,6 +32,12 @@ public struct RawHTTP: Sendable {
         self.account = account
     }
 
+    /// Creates a raw client for any endpoint, such as an emulator process.
+    public init(endpoint: URL, account: Account?) {
+        self.endpoint = endpoint
+        self.account = account
+    }
+
     /// Sends one request and reads the whole answer.
     public func send(
         _ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json",

@@ -25,3 +25,12 @@ public enum TestAccounts {
         MittoCredentials(accountSid: account.sid, apiKey: account.apiKey)
     }
 }
+
+extension Account {
+    /// The same account with another key.
+    public func withKey(_ apiKey: String) -> Account {
+        var copy = self
+        copy.apiKey = apiKey
+        return copy
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import MittoClient
+import MittoTestSupport
+import PolicyModel
+import Testing
+
+/// The built `mitto-policy` binary against a running `mitto-emulator` process, over real HTTP.
+@Suite("End to end: mitto-policy against a mitto-emulator process")
+struct EndToEndTests {
+    @Test("plan, apply, plan again: the second plan has no changes")
+    func convergence() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
+            let first = try fixture.run(["plan", "--env", "test", "--detailed-exitcode"])
+            #expect(first.status == 2)
+            #expect(first.stdout.contains("+ limit.limit_on_phone [tighten]  policy/policy.yaml:2:3"))
+            #expect(first.stdout.hasSuffix("Plan: 2 to create, 0 to update, 0 to delete.\n"))
+            let apply = try fixture.run(["apply", "--env", "test", "--auto-approve"])
+            #expect(apply.status == 0, "\(apply.stderr)")
+            #expect(apply.stdout.contains("Apply complete: 2 applied, 0 failed, 0 skipped."))
+            let second = try fixture.run(["plan", "--env", "test", "--detailed-exitcode"])
+            #expect(second.status == 0)
+            #expect(second.stdout.hasSuffix("No changes. The account matches the manifests.\n"))
+            let live = try await fixture.withAPI { api in try await api.listLimits() }
+            #expect(live.map(\.limit.buckets.count) == [2])
+        }
+    }
+
+    @Test("apply asks, and refuses to ask when nobody can answer")
+    func approval() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
+            let result = try fixture.run(["apply", "--env", "test"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("standard input is not a terminal; pass --auto-approve"))
+            #expect(try await fixture.withAPI { try await $0.listLimits() }.isEmpty)
+        }
+    }
+
+    @Test("a change made by hand is drift: exit 2, naming the object and field; unmanaged objects too")
+    func drift() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
+            #expect(try fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
+            #expect(try fixture.run(["drift", "--env", "test"]).status == 0)
+            try await fixture.withAPI { api in
+                let limit = try #require(try await api.listLimits().first)
+                var edited = limit.limit
+                edited.buckets[0].max = 50
+                _ = try await api.replaceLimit(sid: limit.sid, with: edited)
+                _ = try await api.createLimit(Limit(name: "stray", buckets: [.init(name: "b", max: 1, interval: 60)]))
+                _ = try await api.createLimit(Limit(name: "legacy_ip", buckets: [.init(name: "b", max: 1, interval: 60)]))
+            }
+            let drift = try fixture.run(["drift", "--env", "test"])
+            #expect(drift.status == 2)
+            #expect(drift.stdout.contains("~ limit.limit_on_phone"))
+            #expect(drift.stdout.contains("buckets[0].max: 50 → 3"))
+            #expect(drift.stdout.contains("limit.stray"))
+            #expect(!drift.stdout.contains("legacy_ip"))
+            #expect(drift.stdout.hasSuffix("Drift: 1 changed, 0 missing, 1 unmanaged.\n"))
+            let json = try fixture.run(["drift", "--env", "test", "--format", "json"])
+            #expect(json.status == 2)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect(object["inSync"] as? Bool == false)
+            #expect(object["formatVersion"] as? Int == 1)
+        }
+    }
+
+    @Test("a saved plan is applied exactly, and refused once the account changed since")
+    func savedPlan() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
+            #expect(try fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
+            try fixture.writePolicy(EndToEndFixture.quickstart.replacingOccurrences(of: "max: 3", with: "max: 5"))
+            let saved = try fixture.run(["plan", "--env", "test", "-o", "reviewed.plan"])
+            #expect(saved.status == 0)
+            #expect(saved.stdout.contains("buckets[0].max: 3 → 5 [loosen]"))
+            try await fixture.withAPI { api in
+                let limit = try #require(try await api.listLimits().first)
+                var edited = limit.limit
+                edited.buckets[1].max = 12
+                _ = try await api.replaceLimit(sid: limit.sid, with: edited)
+            }
+            let stale = try fixture.run(["apply", "reviewed.plan"])
+            #expect(stale.status == 1)
+            #expect(stale.stderr.contains("limit.limit_on_phone changed since the plan was made: buckets[1].max 10 → 12"))
+            let unchanged = try await fixture.withAPI { try await $0.listLimits() }
+            #expect(unchanged.first?.limit.buckets.map(\.max) == [3, 12])
+
+            #expect(try fixture.run(["plan", "--env", "test", "-o", "fresh.plan"]).status == 0)
+            let applied = try fixture.run(["apply", "fresh.plan"])
+            #expect(applied.status == 0, "\(applied.stderr)")
+            let after = try await fixture.withAPI { try await $0.listLimits() }
+            #expect(after.first?.limit.buckets.map(\.max) == [5, 10])
+            #expect(try fixture.run(["apply", "fresh.plan"]).status == 1)
+        }
+    }
+
+    @Test("deletion needs --allow-delete, respects protect and ignore, and thresholds refuse until --force")
+    func deletionSafety() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(
+                policy: EndToEndFixture.quickstart, safety: "{maxDeletes: 5, protect: [keep_*]}", in: directory
+            )
+            try await fixture.withAPI { api in
+                for name in (0..<7).map({ "old_\($0)" }) + ["keep_me", "legacy_x"] {
+                    _ = try await api.createLimit(Limit(name: name, buckets: [.init(name: "b", max: 1, interval: 60)]))
+                }
+            }
+            let listed = try fixture.run(["plan", "--env", "test"])
+            #expect(listed.status == 0)
+            #expect(listed.stdout.contains("limit.old_0"))
+            #expect(listed.stdout.contains("Plan: 2 to create, 0 to update, 0 to delete."))
+            let refused = try fixture.run(["plan", "--env", "test", "--allow-delete"])
+            #expect(refused.status == 1)
+            #expect(refused.stdout.contains("7 deletions exceed safety.maxDeletes = 5"))
+            #expect(refused.stdout.contains("--force"))
+            let refusedApply = try fixture.run(["apply", "--env", "test", "--allow-delete", "--auto-approve"])
+            #expect(refusedApply.status == 1)
+            #expect(try await fixture.withAPI { try await $0.listLimits() }.count == 9)
+            let forced = try fixture.run(["apply", "--env", "test", "--allow-delete", "--force", "--auto-approve"])
+            #expect(forced.status == 0, "\(forced.stderr)")
+            let names = try await fixture.withAPI { try await $0.listLimits() }.map(\.name).sorted()
+            #expect(names == ["keep_me", "legacy_x", "limit_on_phone"])
+        }
+    }
+
+    @Test("export writes manifests that plan as no changes")
+    func exportRoundTrip() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(policy: "", in: directory)
+            try await fixture.withAPI { api in
+                _ = try await api.createLimit(
+                    Limit(name: "limit_on_ip", description: "per IP: 20/10m", buckets: [
+                        .init(name: "burst", max: 20, interval: 600), .init(name: "daily", max: 200, interval: 86_400),
+                    ])
+                )
+                _ = try await api.createWorkflow(
+                    Workflow(
+                        name: "high_value", codeLength: 8, codeTtl: 900, maxAttempts: 3,
+                        steps: [
+                            Step(channel: .email, timeout: 600, body: "Code {code}", emailFrom: "sec@acme.example", subject: "Code"),
+                            Step(channel: .call, timeout: 90, from: "+41445550000", body: "{code}", language: "awspolly.ja-JP", voice: .man, repeat: 2),
+                        ]
+                    )
+                )
+            }
+            let export = try fixture.run(["export", "--env", "test", "--out", "policy"])
+            #expect(export.status == 0, "\(export.stderr)")
+            #expect(export.stderr.contains("Exported 1 limits and 1 workflows"))
+            let plan = try fixture.run(["plan", "--env", "test", "--detailed-exitcode"])
+            #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+            #expect(plan.stdout.hasSuffix("No changes. The account matches the manifests.\n"))
+            let again = try fixture.run(["export", "--env", "test", "--out", "policy"])
+            #expect(again.status == 1)
+            #expect(again.stderr.contains("exists; export never overwrites a file"))
+        }
+    }
+
+    @Test("a partial failure says what was and was not done; a rerun finishes without duplicates")
+    func partialFailure() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
+            let raw = RawHTTP(endpoint: fixture.emulator.endpoint, account: TestAccounts.acme.withKey(EndToEndFixture.apiKey))
+            let fault = #"{"method":"POST","path":"/2fa/workflows","status":400,"times":1}"#
+            #expect(try await raw.send("POST", "/_emulator/faults", body: fault).status == 200)
+            let failed = try fixture.run(["apply", "--env", "test", "--auto-approve"])
+            #expect(failed.status == 1)
+            #expect(failed.stdout.contains("✓ created limit.limit_on_phone"))
+            #expect(failed.stdout.contains("✗ failed to create workflow.login: POST /2fa/workflows: 400: Injected fault: 400"))
+            #expect(failed.stdout.contains("Apply incomplete: 1 applied, 1 failed, 0 skipped."))
+            let rerun = try fixture.run(["apply", "--env", "test", "--auto-approve"])
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            #expect(rerun.stdout.contains("Plan: 1 to create, 0 to update, 0 to delete."))
+            #expect(try await fixture.withAPI { try await $0.listLimits() }.count == 1)
+            #expect(try await fixture.withAPI { try await $0.listWorkflows() }.count == 1)
+        }
+    }
+
+    @Test("a broken manifest never reaches the API")
+    func brokenManifest() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(
+                policy: EndToEndFixture.quickstart.replacingOccurrences(of: "max: 3", with: "max: 0"), in: directory
+            )
+            let result = try fixture.run(["apply", "--env", "test", "--auto-approve"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("policy/policy.yaml:5:28: error: buckets[0].max must be between 1 and 1000000, got 0"))
+            #expect(result.stderr.contains("nothing was sent to the API"))
+            #expect(try await fixture.withAPI { try await $0.listLimits() }.isEmpty)
+        }
+    }
+
+    @Test("without --env the embedded emulator keeps state in .mitto-policy/ across runs")
+    func embeddedDefault() async throws {
+        try await withTemporaryDirectory { directory in
+            let policy = directory.appendingPathComponent("quickstart")
+            try FileManager.default.createDirectory(at: policy, withIntermediateDirectories: true)
+            try EndToEndFixture.quickstart.write(to: policy.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
+            let plan = try CommandRunner.run(["plan", "quickstart", "--detailed-exitcode"], in: directory)
+            #expect(plan.status == 2)
+            #expect(plan.stdout.hasPrefix("Plan for environment local"))
+            let apply = try CommandRunner.run(["apply", "quickstart", "--auto-approve"], in: directory)
+            #expect(apply.status == 0, "\(apply.stderr)")
+            let again = try CommandRunner.run(["plan", "quickstart", "--detailed-exitcode"], in: directory)
+            #expect(again.status == 0)
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(".mitto-policy/emulator.sqlite").path))
+            let ignore = try String(contentsOf: directory.appendingPathComponent(".mitto-policy/.gitignore"), encoding: .utf8)
+            #expect(ignore.contains("*"))
+        }
+    }
+}
