@@ -80,10 +80,18 @@ let package = Package(
         .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel"]),
         .testTarget(name: "MittoWireTests", dependencies: ["MittoWire"]),
         .testTarget(
-            name: "PolicyRenderingTests", dependencies: ["PolicyRendering", "PolicyManifest", "MittoTestSupport"]),
-        .testTarget(name: "PolicyCommandsTests", dependencies: ["MittoTestSupport", "MittoClient", "PolicyModel"]),
+            name: "PolicyRenderingTests", dependencies: ["PolicyRendering", "PolicyManifest", "MittoTestSupport"],
+            exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "PolicyCommandsTests", dependencies: ["MittoTestSupport", "MittoClient", "PolicyModel"],
+            exclude: ["Golden", "Fixtures"]
+        ),
         .testTarget(name: "PolicyPlannerTests", dependencies: ["PolicyPlanner"]),
-        .testTarget(name: "PolicyApplierTests", dependencies: ["PolicyApplier", "MittoTestSupport"]),
+        .testTarget(
+            name: "PolicyApplierTests",
+            dependencies: ["PolicyApplier", "MittoTestSupport", "MittoEmulator", "MittoWire"]
+        ),
         .testTarget(
             name: "PolicyManifestTests",
             dependencies: ["PolicyManifest", "YAMLNodes", "MittoWire", "MittoTestSupport"],

@@ -52,7 +52,8 @@ struct EndToEndFixture {
     /// Changes the account behind the tool's back, as a person in a console would.
     func withAPI<Result: Sendable>(_ body: (HTTPMittoAPI) async throws -> Result) async throws -> Result {
         try await withHTTPMittoAPI(
-            endpoint: emulator.endpoint, credentials: MittoCredentials(accountSid: Self.accountSid, apiKey: Self.apiKey),
+            endpoint: emulator.endpoint,
+            credentials: MittoCredentials(accountSid: Self.accountSid, apiKey: Self.apiKey),
             retryPolicy: .none, body
         )
     }

@@ -49,7 +49,8 @@ struct EndToEndTests {
                 edited.buckets[0].max = 50
                 _ = try await api.replaceLimit(sid: limit.sid, with: edited)
                 _ = try await api.createLimit(Limit(name: "stray", buckets: [.init(name: "b", max: 1, interval: 60)]))
-                _ = try await api.createLimit(Limit(name: "legacy_ip", buckets: [.init(name: "b", max: 1, interval: 60)]))
+                _ = try await api.createLimit(
+                    Limit(name: "legacy_ip", buckets: [.init(name: "b", max: 1, interval: 60)]))
             }
             let drift = try fixture.run(["drift", "--env", "test"])
             #expect(drift.status == 2)
@@ -83,7 +84,8 @@ struct EndToEndTests {
             }
             let stale = try fixture.run(["apply", "reviewed.plan"])
             #expect(stale.status == 1)
-            #expect(stale.stderr.contains("limit.limit_on_phone changed since the plan was made: buckets[1].max 10 → 12"))
+            #expect(
+                stale.stderr.contains("limit.limit_on_phone changed since the plan was made: buckets[1].max 10 → 12"))
             let unchanged = try await fixture.withAPI { try await $0.listLimits() }
             #expect(unchanged.first?.limit.buckets.map(\.max) == [3, 12])
 
@@ -131,16 +133,23 @@ struct EndToEndTests {
             let fixture = try EndToEndFixture.start(policy: "", in: directory)
             try await fixture.withAPI { api in
                 _ = try await api.createLimit(
-                    Limit(name: "limit_on_ip", description: "per IP: 20/10m", buckets: [
-                        .init(name: "burst", max: 20, interval: 600), .init(name: "daily", max: 200, interval: 86_400),
-                    ])
+                    Limit(
+                        name: "limit_on_ip", description: "per IP: 20/10m",
+                        buckets: [
+                            .init(name: "burst", max: 20, interval: 600),
+                            .init(name: "daily", max: 200, interval: 86_400),
+                        ])
                 )
                 _ = try await api.createWorkflow(
                     Workflow(
                         name: "high_value", codeLength: 8, codeTtl: 900, maxAttempts: 3,
                         steps: [
-                            Step(channel: .email, timeout: 600, body: "Code {code}", emailFrom: "sec@acme.example", subject: "Code"),
-                            Step(channel: .call, timeout: 90, from: "+41445550000", body: "{code}", language: "awspolly.ja-JP", voice: .man, repeat: 2),
+                            Step(
+                                channel: .email, timeout: 600, body: "Code {code}", emailFrom: "sec@acme.example",
+                                subject: "Code"),
+                            Step(
+                                channel: .call, timeout: 90, from: "+41445550000", body: "{code}",
+                                language: "awspolly.ja-JP", voice: .man, repeat: 2),
                         ]
                     )
                 )
@@ -161,13 +170,16 @@ struct EndToEndTests {
     func partialFailure() async throws {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
-            let raw = RawHTTP(endpoint: fixture.emulator.endpoint, account: TestAccounts.acme.withKey(EndToEndFixture.apiKey))
+            let raw = RawHTTP(
+                endpoint: fixture.emulator.endpoint, account: TestAccounts.acme.withKey(EndToEndFixture.apiKey))
             let fault = #"{"method":"POST","path":"/2fa/workflows","status":400,"times":1}"#
             #expect(try await raw.send("POST", "/_emulator/faults", body: fault).status == 200)
             let failed = try fixture.run(["apply", "--env", "test", "--auto-approve"])
             #expect(failed.status == 1)
             #expect(failed.stdout.contains("✓ created limit.limit_on_phone"))
-            #expect(failed.stdout.contains("✗ failed to create workflow.login: POST /2fa/workflows: 400: Injected fault: 400"))
+            #expect(
+                failed.stdout.contains(
+                    "✗ failed to create workflow.login: POST /2fa/workflows: 400: Injected fault: 400"))
             #expect(failed.stdout.contains("Apply incomplete: 1 applied, 1 failed, 0 skipped."))
             let rerun = try fixture.run(["apply", "--env", "test", "--auto-approve"])
             #expect(rerun.status == 0, "\(rerun.stderr)")
@@ -185,7 +197,9 @@ struct EndToEndTests {
             )
             let result = try fixture.run(["apply", "--env", "test", "--auto-approve"])
             #expect(result.status == 1)
-            #expect(result.stderr.contains("policy/policy.yaml:5:28: error: buckets[0].max must be between 1 and 1000000, got 0"))
+            #expect(
+                result.stderr.contains(
+                    "policy/policy.yaml:5:28: error: buckets[0].max must be between 1 and 1000000, got 0"))
             #expect(result.stderr.contains("nothing was sent to the API"))
             #expect(try await fixture.withAPI { try await $0.listLimits() }.isEmpty)
         }
@@ -196,7 +210,8 @@ struct EndToEndTests {
         try await withTemporaryDirectory { directory in
             let policy = directory.appendingPathComponent("quickstart")
             try FileManager.default.createDirectory(at: policy, withIntermediateDirectories: true)
-            try EndToEndFixture.quickstart.write(to: policy.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
+            try EndToEndFixture.quickstart.write(
+                to: policy.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
             let plan = try CommandRunner.run(["plan", "quickstart", "--detailed-exitcode"], in: directory)
             #expect(plan.status == 2)
             #expect(plan.stdout.hasPrefix("Plan for environment local"))
@@ -204,8 +219,11 @@ struct EndToEndTests {
             #expect(apply.status == 0, "\(apply.stderr)")
             let again = try CommandRunner.run(["plan", "quickstart", "--detailed-exitcode"], in: directory)
             #expect(again.status == 0)
-            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(".mitto-policy/emulator.sqlite").path))
-            let ignore = try String(contentsOf: directory.appendingPathComponent(".mitto-policy/.gitignore"), encoding: .utf8)
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: directory.appendingPathComponent(".mitto-policy/emulator.sqlite").path))
+            let ignore = try String(
+                contentsOf: directory.appendingPathComponent(".mitto-policy/.gitignore"), encoding: .utf8)
             #expect(ignore.contains("*"))
         }
     }

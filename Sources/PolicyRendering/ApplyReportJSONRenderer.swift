@@ -1,0 +1,54 @@
+public import PolicyApplier
+
+/// What an apply did, as JSON for tools: `formatVersion`, whether every change was applied, counts, and one result
+/// per change with its status, sid and error.
+public struct ApplyReportJSONRenderer: ReportRenderer {
+    /// The version of this JSON shape; it changes only when a field changes meaning or goes away.
+    public static let formatVersion = 1
+
+    /// Creates a renderer.
+    public init() {}
+
+    private struct Document: Encodable {
+        struct Summary: Encodable {
+            var applied: Int
+            var failed: Int
+            var skipped: Int
+        }
+
+        struct Result: Encodable {
+            var address: String
+            var kind: String
+            var name: String
+            var action: String
+            var status: String
+            var sid: String?
+            var error: String?
+        }
+
+        var formatVersion: Int
+        var environment: String
+        var succeeded: Bool
+        var summary: Summary
+        var results: [Result]
+    }
+
+    /// The report as pretty-printed JSON with sorted keys, ending in a newline.
+    public func render(_ report: ApplyReport) -> String {
+        let document = Document(
+            formatVersion: Self.formatVersion,
+            environment: report.environment,
+            succeeded: report.succeeded,
+            summary: .init(
+                applied: report.count(.applied), failed: report.count(.failed), skipped: report.count(.skipped)
+            ),
+            results: report.results.map {
+                .init(
+                    address: $0.address.description, kind: $0.address.kind.rawValue, name: $0.address.name,
+                    action: $0.action.rawValue, status: $0.status.rawValue, sid: $0.sid, error: $0.error
+                )
+            }
+        )
+        return JSONDocument.text(document)
+    }
+}

@@ -1,0 +1,104 @@
+public import PolicyPlanner
+
+/// A plan as JSON, the stable contract for tools: `formatVersion`, a summary, every change with its changed fields
+/// and risk, the unmanaged objects, and the refusals. Durations are seconds. This is not the saved-plan file, whose
+/// shape follows the planner's types.
+public struct PlanJSONRenderer: ReportRenderer {
+    /// The version of this JSON shape; it changes only when a field changes meaning or goes away.
+    public static let formatVersion = 1
+
+    /// Creates a renderer.
+    public init() {}
+
+    private struct Document: Encodable {
+        struct Summary: Encodable {
+            var create: Int
+            var update: Int
+            var delete: Int
+            var unmanaged: Int
+            var ignored: Int
+        }
+
+        struct Change: Encodable {
+            struct Field: Encodable {
+                var field: String
+                var before: JSONDocument.Value
+                var after: JSONDocument.Value
+                var risk: String
+                var duration: Bool
+            }
+
+            var address: String
+            var kind: String
+            var name: String
+            var action: String
+            var sid: String?
+            var before: JSONDocument.Object?
+            var after: JSONDocument.Object?
+            var changedFields: [Field]
+            var risk: String
+            var source: JSONDocument.Source?
+            var renamedFrom: String?
+        }
+
+        struct Unmanaged: Encodable {
+            var address: String
+            var sid: String
+            var reason: String
+        }
+
+        struct Refusal: Encodable {
+            var rule: String
+            var measured: String
+            var threshold: String
+            var override: String
+        }
+
+        var formatVersion: Int
+        var environment: String
+        var summary: Summary
+        var changes: [Change]
+        var unmanaged: [Unmanaged]
+        var refusals: [Refusal]
+        var refused: Bool
+        var forced: Bool
+    }
+
+    /// The plan as pretty-printed JSON with sorted keys, ending in a newline.
+    public func render(_ plan: Plan) -> String {
+        let counts = plan.summary
+        let document = Document(
+            formatVersion: Self.formatVersion,
+            environment: plan.environment,
+            summary: .init(
+                create: counts.create, update: counts.update, delete: counts.delete, unmanaged: counts.unmanaged,
+                ignored: counts.ignored
+            ),
+            changes: plan.changes.map { change in
+                Document.Change(
+                    address: change.address.description, kind: change.address.kind.rawValue,
+                    name: change.address.name, action: change.action.rawValue, sid: change.sid,
+                    before: change.before.map(JSONDocument.Object.init),
+                    after: change.after.map(JSONDocument.Object.init),
+                    changedFields: change.fields.map {
+                        .init(
+                            field: $0.field, before: .init($0.before), after: .init($0.after), risk: $0.risk.rawValue,
+                            duration: $0.isDuration
+                        )
+                    },
+                    risk: change.risk.rawValue, source: change.source.map(JSONDocument.Source.init),
+                    renamedFrom: change.renamedFrom
+                )
+            },
+            unmanaged: plan.unmanaged.map {
+                .init(address: $0.address.description, sid: $0.sid, reason: $0.reason.rawValue)
+            },
+            refusals: plan.refusals.map {
+                .init(rule: $0.rule, measured: $0.measured, threshold: $0.threshold, override: $0.override)
+            },
+            refused: plan.isRefused,
+            forced: plan.forced
+        )
+        return JSONDocument.text(document)
+    }
+}
