@@ -80,7 +80,17 @@ struct ApplyCommand: AsyncParsableCommand {
         let report: ApplyReport? = try await reportingFailures {
             try await Target.with(workspace.environment, pacer: pacer) { api in
                 let live = try await Applier.readLiveState(api)
-                let stale = plan.staleObjects(in: live)
+                let found = plan.staleObjects(in: live)
+                // Changes a previous, partial run already made are left out, so running the saved plan again
+                // finishes it; anything else that moved refuses the whole plan.
+                let done = found.filter(\.isAlreadyApplied)
+                let stale = found.filter { !$0.isAlreadyApplied }
+                let plan = plan.removingChanges(to: Set(done.map(\.address)))
+                if !done.isEmpty && stale.isEmpty {
+                    console.error(
+                        "Already applied, left out: \(done.map(\.address.description).joined(separator: ", "))\n"
+                    )
+                }
                 guard stale.isEmpty else {
                     throw fail(
                         "the account changed since the plan was made, so it was not applied:\n"
@@ -94,7 +104,7 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         }
         guard let report else {
-            console.write("No changes. The saved plan has nothing to apply.\n")
+            console.write("No changes. Everything in the saved plan is already applied.\n")
             return
         }
         console.write("\n" + ApplyReportTextRenderer(style: style).render(report))

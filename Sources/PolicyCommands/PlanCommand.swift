@@ -20,7 +20,8 @@ struct PlanCommand: AsyncParsableCommand {
     var format: PlanFormat = .text
 
     @Option(
-        name: [.customShort("o"), .customLong("out")], help: ArgumentHelp("Save the plan for apply.", valueName: "file")
+        name: [.customShort("o"), .customLong("out"), .customLong("out", withSingleDash: true)],
+        help: ArgumentHelp("Save the plan for apply (-out as in Terraform, --out or -o).", valueName: "file")
     )
     var out: String?
 

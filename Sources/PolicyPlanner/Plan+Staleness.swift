@@ -6,6 +6,8 @@ public struct StaleObject: Hashable, Sendable, CustomStringConvertible {
     public var address: ResourceAddress
     /// What changed: `was deleted`, `was created`, or the fields that differ.
     public var reason: String
+    /// Whether the object already is as the plan wants it (the plan, or part of it, was applied before).
+    public var isAlreadyApplied = false
 
     /// `limit.limit_on_phone changed since the plan was made: buckets[0].max 3 → 4`.
     public var description: String { "\(address) \(reason)" }
@@ -20,18 +22,40 @@ extension Plan {
             let current = Self.find(change, in: live)
             switch change.action {
             case .create:
-                if current != nil {
-                    stale.append(.init(address: change.address, reason: "was created since the plan was made"))
+                if let current {
+                    let applied = current == change.after
+                    stale.append(
+                        .init(
+                            address: change.address,
+                            reason: applied
+                                ? "already matches the plan (was it applied already?)"
+                                : "was created since the plan was made",
+                            isAlreadyApplied: applied
+                        )
+                    )
                 }
             case .update, .delete:
                 guard let current else {
-                    stale.append(.init(address: change.address, reason: "was deleted since the plan was made"))
+                    let applied = change.action == .delete
+                    stale.append(
+                        .init(
+                            address: change.address,
+                            reason: applied
+                                ? "is already deleted (was the plan applied already?)"
+                                : "was deleted since the plan was made",
+                            isAlreadyApplied: applied
+                        )
+                    )
                     continue
                 }
                 guard current.fingerprint != change.liveFingerprint, let before = change.before else { continue }
                 if current == change.after {
                     stale.append(
-                        .init(address: change.address, reason: "already matches the plan (was it applied already?)"))
+                        .init(
+                            address: change.address, reason: "already matches the plan (was it applied already?)",
+                            isAlreadyApplied: true
+                        )
+                    )
                     continue
                 }
                 let fields: [FieldChange] =
@@ -62,5 +86,17 @@ extension Plan {
                 ?? (change.action == .create ? live.workflows.first { $0.value.name == change.address.name } : nil)
             return match.map { .workflow($0.value) }
         }
+    }
+}
+
+extension Plan {
+    /// The plan without the changes to `addresses`, with the summary counted again.
+    public func removingChanges(to addresses: Set<ResourceAddress>) -> Plan {
+        var plan = Plan(
+            environment: environment, changes: changes.filter { !addresses.contains($0.address) },
+            unmanaged: unmanaged, refusals: refusals, forced: forced, liveCount: liveCount, ignored: summary.ignored
+        )
+        plan.formatVersion = formatVersion
+        return plan
     }
 }

@@ -73,7 +73,7 @@ struct EndToEndTests {
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
             #expect(try fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
             try fixture.writePolicy(EndToEndFixture.quickstart.replacingOccurrences(of: "max: 3", with: "max: 5"))
-            let saved = try fixture.run(["plan", "--env", "test", "-o", "reviewed.plan"])
+            let saved = try fixture.run(["plan", "--env", "test", "-out", "reviewed.plan"])
             #expect(saved.status == 0)
             #expect(saved.stdout.contains("buckets[0].max: 3 → 5 [loosen]"))
             try await fixture.withAPI { api in
@@ -94,7 +94,9 @@ struct EndToEndTests {
             #expect(applied.status == 0, "\(applied.stderr)")
             let after = try await fixture.withAPI { try await $0.listLimits() }
             #expect(after.first?.limit.buckets.map(\.max) == [5, 10])
-            #expect(try fixture.run(["apply", "fresh.plan"]).status == 1)
+            let again = try fixture.run(["apply", "fresh.plan"])
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout == "No changes. Everything in the saved plan is already applied.\n")
         }
     }
 

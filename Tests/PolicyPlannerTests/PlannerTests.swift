@@ -236,7 +236,7 @@ struct PlannerTests {
             plan.staleObjects(in: Self.live([])).map(\.description) == [
                 "limit.limit_on_phone was deleted since the plan was made"
             ])
-        let appeared = Self.live([Self.phone, Self.limit("new_one", [("b", 1, 60)])])
+        let appeared = Self.live([Self.phone, Self.limit("new_one", [("b", 2, 60)])])
         #expect(
             plan.staleObjects(in: appeared).map(\.description) == [
                 "limit.new_one was created since the plan was made"

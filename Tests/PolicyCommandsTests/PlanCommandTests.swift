@@ -1,0 +1,62 @@
+import Foundation
+import MittoTestSupport
+import Testing
+
+/// What `plan`, `apply` and `drift` print, pinned in golden files; runs against the embedded emulator in a fresh
+/// folder, so the output has no random sids.
+@Suite("mitto-policy plan, apply and drift output")
+struct PlanCommandTests {
+    static let golden = GoldenFiles()
+
+    static func expectGolden(_ actual: String, _ name: String) throws {
+        let expected = try golden.expected(name, actual: actual)
+        #expect(expected != nil, "missing golden file \(name): run with RECORD_GOLDEN=1")
+        #expect(actual == expected, "output differs from Golden/\(name)")
+    }
+
+    /// A fresh folder holding a copy of `examples/quickstart` as `quickstart/`.
+    static func withQuickstart(_ body: (URL) async throws -> Void) async throws {
+        try await withTemporaryDirectory { directory in
+            try FileManager.default.copyItem(
+                at: CommandRunner.packageRoot.appendingPathComponent("examples/quickstart"),
+                to: directory.appendingPathComponent("quickstart")
+            )
+            try await body(directory)
+        }
+    }
+
+    @Test("plan in text, JSON and Markdown")
+    func planFormats() async throws {
+        try await Self.withQuickstart { directory in
+            for (format, file) in [
+                ("text", "plan-quickstart.txt"), ("json", "plan-quickstart.json"), ("markdown", "plan-quickstart.md"),
+            ] {
+                let result = try CommandRunner.run(["plan", "quickstart", "--format", format], in: directory)
+                #expect(result.status == 0, "\(result.stderr)")
+                try Self.expectGolden(result.stdout, file)
+            }
+        }
+    }
+
+    @Test("apply output, then drift in sync")
+    func applyAndDrift() async throws {
+        try await Self.withQuickstart { directory in
+            let apply = try CommandRunner.run(["apply", "quickstart", "--auto-approve"], in: directory)
+            #expect(apply.status == 0)
+            let sidFree = apply.stdout.replacingOccurrences(
+                of: #"\((LM|WF)[0-9a-f]{32}\)"#, with: "($1…)", options: .regularExpression
+            )
+            try Self.expectGolden(sidFree, "apply-quickstart.txt")
+            let drift = try CommandRunner.run(["drift", "quickstart"], in: directory)
+            #expect(drift.status == 0)
+            try Self.expectGolden(drift.stdout, "drift-quickstart.txt")
+        }
+    }
+
+    @Test("the help text lists every command")
+    func help() throws {
+        let result = try CommandRunner.run(["--help"])
+        #expect(result.status == 0)
+        try Self.expectGolden(result.stdout, "help.txt")
+    }
+}
