@@ -8,6 +8,9 @@ import PolicyRendering
 
 /// The steps `plan`, `apply` and `drift` share: load and check the manifests, read the account, plan.
 struct PolicySession {
+    /// Warnings shown before a plan; the rest are counted.
+    static let maxWarningsShown = 10
+
     let workspace: Workspace
     let manifests: ManifestSet
     let console: Console
@@ -21,8 +24,16 @@ struct PolicySession {
         if !loaded.diagnostics.isEmpty {
             let renderer = DiagnosticTextRenderer(
                 style: TextStyle(usesColor: style.usesColor && console.isErrorTerminal))
-            for diagnostic in loaded.diagnostics {
-                console.error(renderer.render(diagnostic, sources: loaded.sources))
+            // Every error, but only the first warnings: `validate` lists them all.
+            let errors = loaded.diagnostics.filter { $0.severity == .error }
+            let warnings = loaded.diagnostics.filter { $0.severity == .warning }
+            let shown = (errors + warnings.prefix(Self.maxWarningsShown)).sortedByLocation
+            console.error(renderer.render(shown, sources: loaded.sources))
+            if warnings.count > Self.maxWarningsShown {
+                console.error(
+                    "… and \(warnings.count - Self.maxWarningsShown) more warnings; "
+                        + "mitto-policy validate lists them all.\n"
+                )
             }
         }
         if loaded.diagnostics.hasErrors {

@@ -24,8 +24,13 @@ public struct DiagnosticTextRenderer: Sendable {
 
     /// One diagnostic with its source excerpt.
     public func render(_ diagnostic: Diagnostic, sources: [String: String]) -> String {
+        render([diagnostic], sources: sources)
+    }
+
+    /// Diagnostics with their source excerpts and no summary; each file is split into lines once.
+    public func render(_ diagnostics: [Diagnostic], sources: [String: String]) -> String {
         var lines = SourceLines(sources)
-        return render(diagnostic, lines: &lines)
+        return diagnostics.map { render($0, lines: &lines) }.joined()
     }
 
     private func render(_ diagnostic: Diagnostic, lines: inout SourceLines) -> String {
