@@ -17,12 +17,14 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibYAML", path: "Sources/CLibYAML", providers: [.apt(["libyaml-dev"])]),
         .target(name: "YAMLNodes", dependencies: ["CLibYAML"]),
         .target(name: "PolicyModel"),
         .target(name: "MittoWire", dependencies: ["PolicyModel"]),
+        .target(name: "LimitEngine", dependencies: ["PolicyModel"]),
         .target(
             name: "PolicyManifest", dependencies: ["PolicyModel", "YAMLNodes"],
             resources: [.copy("Resources/manifest.schema.json"), .copy("Resources/project.schema.json")]
@@ -40,7 +42,11 @@ let package = Package(
             dependencies: [
                 "MittoWire",
                 "YAMLNodes",
+                "LimitEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,6 +84,7 @@ let package = Package(
         ),
         .testTarget(name: "YAMLNodesTests", dependencies: ["YAMLNodes"]),
         .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel"]),
+        .testTarget(name: "LimitEngineTests", dependencies: ["LimitEngine"]),
         .testTarget(name: "MittoWireTests", dependencies: ["MittoWire"]),
         .testTarget(
             name: "PolicyRenderingTests", dependencies: ["PolicyRendering", "PolicyManifest", "MittoTestSupport"],

@@ -146,6 +146,8 @@ public struct APIResponder: HTTPResponder {
         switch response {
         case .payload(let payload):
             return try encode(payload, status: .ok, headers: [:], format: format)
+        case .payloadWithStatus(let status, let payload):
+            return try encode(payload, status: status, headers: [:], format: format)
         case .raw(let contentType, let body):
             return Response(
                 status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: body))

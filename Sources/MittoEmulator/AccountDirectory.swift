@@ -43,6 +43,17 @@ public struct AccountDirectory: Sendable {
         caller == target || entries[target]?.parentSid == caller
     }
 
+    /// The callback of `sid`, or of its parent for a sub-account.
+    func callback(for sid: String) -> Account.Callback? {
+        guard let entry = entries[sid] else { return nil }
+        return entry.account.callback ?? entry.parentSid.flatMap { entries[$0]?.account.callback }
+    }
+
+    /// The account itself and its sub-accounts.
+    func family(of sid: String) -> [String] {
+        [sid] + entries.values.filter { $0.parentSid == sid }.map(\.account.sid).sorted()
+    }
+
     /// Whether `sid` is an account this emulator knows.
     func contains(_ sid: String) -> Bool { entries[sid] != nil }
 

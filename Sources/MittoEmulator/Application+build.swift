@@ -28,7 +28,19 @@ public func buildEmulator(
     let store = try SQLitePolicyStore(configuration.storage)
     let faults = FaultInjector()
     let journal = RequestJournal()
-    let routes = makeRoutes(store: store, directory: directory, faults: faults, environment: configuration.environment)
+    let outbox = try Outbox(logPath: configuration.deliveryLogPath)
+    let callbacks = CallbackDispatcher(logger: configuration.logger, retryDelays: configuration.callbackRetryDelays)
+    let engine = OTPEngine(
+        store: OTPStore(writer: store.writer), policies: store, directory: directory, outbox: outbox,
+        callbacks: callbacks, environment: configuration.environment,
+        deliveryFailureRate: configuration.deliveryFailureRate
+    )
+    let otp = OTPController(
+        engine: engine, outbox: configuration.outboxEnabled ? outbox : nil, directory: directory
+    )
+    let routes =
+        makeRoutes(store: store, directory: directory, faults: faults, environment: configuration.environment)
+        + otp.routes
     let responder = APIResponder(
         routes: routes,
         directory: directory,
@@ -41,6 +53,7 @@ public func buildEmulator(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "mitto-emulator"
         ),
+        services: [callbacks, EngineTicker(engine: engine, interval: configuration.tickInterval)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: configuration.logger
     )

@@ -14,6 +14,16 @@ public struct EmulatorConfiguration: Sendable {
     public var environment: EmulatorEnvironment
     /// Where request and lifecycle logs go; never given keys or codes.
     public var logger: Logger
+    /// Whether `/_emulator/outbox` shows the messages sent.
+    public var outboxEnabled = true
+    /// A JSON-lines file every delivered message is appended to.
+    public var deliveryLogPath: String?
+    /// The share of deliveries made to fail (0 to 1), so workflow fallback can be seen.
+    public var deliveryFailureRate = 0.0
+    /// Waits between the up to five attempts of a callback.
+    public var callbackRetryDelays: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4)]
+    /// How often workflow steps and expiries are checked on the wall clock.
+    public var tickInterval: Duration = .milliseconds(250)
 
     /// Creates a configuration.
     public init(

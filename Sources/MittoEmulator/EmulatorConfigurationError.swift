@@ -14,6 +14,8 @@ public enum EmulatorConfigurationError: Error, Hashable, Sendable, CustomStringC
     case noAccounts
     /// The database could not be opened or migrated.
     case database(path: String, reason: String)
+    /// The delivery log could not be opened for appending.
+    case deliveryLog(path: String)
 
     /// A sentence for the person starting the emulator.
     public var description: String {
@@ -28,6 +30,7 @@ public enum EmulatorConfigurationError: Error, Hashable, Sendable, CustomStringC
         case .noAccounts:
             "no account configured: pass --accounts FILE, or --account-sid and --api-key (or MITTO_ACCOUNT_SID and MITTO_API_KEY)"
         case .database(let path, let reason): "cannot open database \(path): \(reason)"
+        case .deliveryLog(let path): "cannot open the delivery log \(path) for appending"
         }
     }
 }

@@ -6,11 +6,17 @@ public struct EmulatorEnvironment: Sendable {
     public var now: @Sendable () -> Date
     /// 32 random lowercase hex digits, for sids.
     public var randomHex: @Sendable () -> String
+    /// A number in 0..<1, for deciding which deliveries fail.
+    public var random: @Sendable () -> Double
 
     /// Creates an environment.
-    public init(now: @escaping @Sendable () -> Date, randomHex: @escaping @Sendable () -> String) {
+    public init(
+        now: @escaping @Sendable () -> Date, randomHex: @escaping @Sendable () -> String,
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.now = now
         self.randomHex = randomHex
+        self.random = random
     }
 
     /// The wall clock and the system's random source.

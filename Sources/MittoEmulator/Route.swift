@@ -24,6 +24,8 @@ struct APIRequest: Sendable {
 /// What a handler answers: a JSON-encodable payload, or raw bytes with their own type.
 enum APIResponse: Sendable {
     case payload(any Encodable & Sendable)
+    /// A payload with a status other than 200, such as a verify's 400 with `attemptsRemaining`.
+    case payloadWithStatus(HTTPResponse.Status, any Encodable & Sendable)
     case raw(contentType: String, body: String)
 }
 

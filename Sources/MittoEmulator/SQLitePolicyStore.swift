@@ -13,7 +13,8 @@ public final class SQLitePolicyStore: PolicyStore {
         case inMemory
     }
 
-    private let writer: any DatabaseWriter
+    /// The database, shared with the OTP store.
+    let writer: any DatabaseWriter
 
     /// Opens (creating and migrating as needed) the database at `location`.
     public init(_ location: Location) throws(EmulatorConfigurationError) {
@@ -54,6 +55,29 @@ public final class SQLitePolicyStore: PolicyStore {
                         UNIQUE (kind, account_sid, name)
                     );
                     CREATE INDEX policy_object_by_account ON policy_object (kind, account_sid, seq);
+                    """
+            )
+        }
+        migrator.registerMigration("v2: otp sessions, send events") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE otp_session (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        request_id TEXT NOT NULL UNIQUE,
+                        account_sid TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        due_at REAL,
+                        session BLOB NOT NULL
+                    );
+                    CREATE INDEX otp_session_by_account ON otp_session (account_sid, seq);
+                    CREATE INDEX otp_session_due ON otp_session (status, due_at);
+                    CREATE TABLE send_event (
+                        account_sid TEXT NOT NULL,
+                        limit_name TEXT NOT NULL,
+                        key_value TEXT NOT NULL,
+                        at REAL NOT NULL
+                    );
+                    CREATE INDEX send_event_by_key ON send_event (account_sid, limit_name, key_value, at);
                     """
             )
         }

@@ -26,15 +26,18 @@ public func withRunningEmulator<Result: Sendable>(
     accounts: [Account] = TestAccounts.all,
     storage: SQLitePolicyStore.Location = .inMemory,
     environment: EmulatorEnvironment = .live,
+    configure: @Sendable (inout EmulatorConfiguration) -> Void = { _ in },
     _ body: @Sendable (RunningEmulator) async throws -> Result
 ) async throws -> Result {
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     var logger = Logger(label: "test-emulator")
     logger.logLevel = .critical
+    var configuration = EmulatorConfiguration(
+        accounts: accounts, storage: storage, environment: environment, logger: logger
+    )
+    configure(&configuration)
     let emulator = try buildEmulator(
-        configuration: EmulatorConfiguration(
-            accounts: accounts, storage: storage, environment: environment, logger: logger
-        ),
+        configuration: configuration,
         onServerRunning: { port in continuation.yield(port) }
     )
     let services = ServiceGroup(

@@ -1,0 +1,165 @@
+import Foundation
+import MittoWire
+import PolicyModel
+
+/// The OTP routes: send, verify, cancel, session detail records, and the emulator's outbox.
+struct OTPController: Sendable {
+    let engine: OTPEngine
+    let outbox: Outbox?
+    let directory: AccountDirectory
+
+    var routes: [Route] {
+        var routes = [
+            Route(method: .post, pattern: "/2fa/send") { request in
+                let send = try SendRequest.read(request)
+                return .payload(try await engine.send(send, caller: request.account.account.sid))
+            },
+            Route(method: .post, pattern: "/2fa/verify") { request in
+                let (requestID, code) = try Self.requestIDAndCode(request, needsCode: true)
+                let (status, answer) = try await engine.verify(
+                    requestID: requestID, code: code ?? "", caller: request.account.account.sid
+                )
+                return .payloadWithStatus(status, answer)
+            },
+            Route(method: .post, pattern: "/2fa/cancel") { request in
+                let (requestID, _) = try Self.requestIDAndCode(request, needsCode: false)
+                let (status, answer) = try await engine.cancel(
+                    requestID: requestID, caller: request.account.account.sid)
+                return .payloadWithStatus(status, answer)
+            },
+            Route(method: .get, pattern: "/2fa/search") { request in
+                try await search(request, filters: request.query, path: "/2fa/search")
+            },
+            Route(method: .post, pattern: "/2fa/search") { request in
+                try await search(request, filters: request.body ?? .object([]), path: "/2fa/search")
+            },
+            Route(method: .get, pattern: "/2fa/search/{OTPSid}") { request in
+                let sid = request.parameters["OTPSid"] ?? ""
+                return .payload(
+                    RecordEnvelope(record: try await engine.record(sid, caller: request.account.account.sid)))
+            },
+        ]
+        routes += UsageRecords(engine: engine, directory: directory).routes
+        if let outbox {
+            routes.append(
+                Route(method: .get, pattern: "/_emulator/outbox") { request in
+                    var reader = BodyReader(valuesAreText: true)
+                    let fields = reader.object(request.query, at: FieldPath(), known: ["to"])
+                    let to = fields.flatMap { reader.string($0, "to") }
+                    guard reader.problems.isEmpty else { throw APIError.invalid(reader.problems) }
+                    try await engine.advance()
+                    let messages = await outbox.messages(accountSids: [request.account.account.sid], to: to)
+                    return .payload(OutboxPage(messages: messages))
+                }
+            )
+        }
+        return routes
+    }
+
+    private static func requestIDAndCode(_ request: APIRequest, needsCode: Bool) throws -> (String, String?) {
+        var reader = BodyReader(valuesAreText: request.bodyIsForm)
+        let known = needsCode ? ["requestID", "code", "accountSid"] : ["requestID", "accountSid"]
+        guard let fields = reader.object(request.body, at: FieldPath(), known: known) else {
+            throw APIError.invalid(reader.problems)
+        }
+        let requestID = reader.string(fields, "requestID", required: true)
+        var code: String?
+        if needsCode {
+            // A code with leading zeros may arrive as a JSON number; it is compared as the digits given.
+            if case .number(let digits)? = fields.values["code"] {
+                code = digits
+            } else {
+                code = reader.string(fields, "code", required: true)
+            }
+        }
+        guard reader.problems.isEmpty, let requestID else { throw APIError.invalid(reader.problems) }
+        return (requestID, code)
+    }
+
+    private func search(_ request: APIRequest, filters: WireValue, path: String) async throws -> APIResponse {
+        let caller = request.account.account.sid
+        var reader = BodyReader(valuesAreText: filters != request.body || request.bodyIsForm)
+        let known = [
+            "requestID", "to", "from", "channel", "workflow", "status", "service", "accountSid", "startDate", "endDate",
+            "page", "pageSize",
+        ]
+        guard let fields = reader.object(filters, at: FieldPath(), known: known) else {
+            throw APIError.invalid(reader.problems)
+        }
+        var text: [String: String] = [:]
+        for key in [
+            "requestID", "to", "from", "channel", "workflow", "status", "service", "accountSid", "startDate", "endDate",
+        ] {
+            text[key] = reader.string(fields, key)
+        }
+        let page = reader.int(fields, "page") ?? 0
+        let pageSize = reader.int(fields, "pageSize") ?? Paging.defaultPageSize
+        var problems = reader.problems
+        if !(0...SearchQuery.maxPage).contains(page) {
+            problems.append(
+                .init(
+                    field: FieldPath([.key("page")]), kind: .outOfRange,
+                    message: "must be between 0 and \(SearchQuery.maxPage), got \(page)"))
+        }
+        if !(1...Paging.maxPageSize).contains(pageSize) {
+            problems.append(
+                .init(
+                    field: FieldPath([.key("pageSize")]), kind: .outOfRange,
+                    message: "must be between 1 and \(Paging.maxPageSize), got \(pageSize)"))
+        }
+        let start = text["startDate"].map { ($0, Timestamp.parseDay($0)) }
+        let end = text["endDate"].map { ($0, Timestamp.parseDay($0)) }
+        for (key, parsed) in [("startDate", start), ("endDate", end)] where parsed != nil && parsed!.1 == nil {
+            problems.append(
+                .init(field: FieldPath([.key(key)]), kind: .invalidFormat, message: "must be a date YYYY-MM-DD"))
+        }
+        if let status = text["status"], OTPStatus(rawValue: status) == nil {
+            problems.append(
+                .init(
+                    field: FieldPath([.key("status")]), kind: .invalidFormat,
+                    message: "must be one of \(OTPStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
+        guard problems.isEmpty else { throw APIError.invalid(problems) }
+        let accounts: [String]
+        if let account = text["accountSid"] {
+            guard directory.may(caller, actOn: account) else { throw APIError.forbiddenAccount(account) }
+            accounts = [account]
+        } else {
+            accounts = [caller]
+        }
+        let startDate = start?.1
+        let endDate = end?.1.map { $0.addingTimeInterval(86_400) }
+        let matching = try await engine.sessions(accountSids: accounts).filter { session in
+            let record = session.record
+            return (text["requestID"].map { $0 == record.requestID } ?? true)
+                && (text["to"].map { $0 == record.to } ?? true)
+                && (text["from"].map { $0 == record.from } ?? true)
+                && (text["channel"].map { channel in
+                    record.channel == channel || record.attempts.contains { $0.channel == channel }
+                } ?? true)
+                && (text["workflow"].map { $0 == record.workflow } ?? true)
+                && (text["status"].map { $0 == record.status.rawValue } ?? true)
+                && (text["service"].map { $0 == record.service } ?? true)
+                && (startDate.map { session.dateCreated >= $0 } ?? true)
+                && (endDate.map { session.dateCreated < $0 } ?? true)
+        }
+        let total = matching.count
+        let numPages = (total + pageSize - 1) / pageSize
+        let items = matching.dropFirst(page * pageSize).prefix(pageSize).map(\.record)
+        var query = ["page=\(page + 1)", "pageSize=\(pageSize)"]
+        for (key, value) in text.sorted(by: { $0.key < $1.key }) { query.append("\(key)=\(SearchQuery.escape(value))") }
+        let next = page + 1 < numPages ? path + "?" + query.joined(separator: "&") : nil
+        return .payload(
+            SearchPage(
+                items: Array(items), page: page, pageSize: pageSize, total: total, numPages: numPages, nextPageUri: next
+            )
+        )
+    }
+}
+
+/// `{"code":200,"message":"OK","messages":[…]}`, the outbox.
+struct OutboxPage: Encodable, Sendable {
+    var code = 200
+    var message = "OK"
+    var messages: [OutboxMessage]
+}

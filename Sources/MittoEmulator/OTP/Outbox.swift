@@ -1,0 +1,58 @@
+import Foundation
+import MittoWire
+
+/// A message as the recipient's phone or inbox would show it: the one place a code appears.
+public struct OutboxMessage: Hashable, Sendable, Codable {
+    /// The request that sent it.
+    public var requestID: String
+    /// The account.
+    public var accountSid: String
+    /// `sms`, `call` or `email`.
+    public var channel: String
+    /// The sender.
+    public var from: String?
+    /// The recipient.
+    public var to: String
+    /// The email subject.
+    public var subject: String?
+    /// The text with the code filled in (for calls, what the voice reads).
+    public var body: String
+    /// RFC 3339 UTC time of sending.
+    public var sentAt: String
+    /// `delivered`, or `failed` when the emulator made this delivery fail.
+    public var deliveryStatus: String
+}
+
+/// Where the emulator delivers messages, there being no phone network: readable through `/_emulator/outbox` and,
+/// optionally, appended to a JSON-lines file.
+actor Outbox {
+    private var messages: [OutboxMessage] = []
+    private let logFile: FileHandle?
+
+    init(logPath: String?) throws(EmulatorConfigurationError) {
+        guard let logPath else {
+            logFile = nil
+            return
+        }
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        guard let handle = FileHandle(forWritingAtPath: logPath) else {
+            throw .deliveryLog(path: logPath)
+        }
+        handle.seekToEndOfFile()
+        logFile = handle
+    }
+
+    func deliver(_ message: OutboxMessage) {
+        messages.append(message)
+        if let logFile, let line = try? WireCoding.makeEncoder().encode(message) {
+            logFile.write(line + Data("\n".utf8))
+        }
+    }
+
+    /// The account's messages, optionally to one recipient, oldest first.
+    func messages(accountSids: Set<String>, to: String?) -> [OutboxMessage] {
+        messages.filter { accountSids.contains($0.accountSid) && (to == nil || $0.to == to) }
+    }
+}
