@@ -109,7 +109,9 @@ let package = Package(
             name: "MittoEmulatorTests",
             dependencies: [
                 "MittoEmulator", "MittoTestSupport", "YAMLNodes",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]

@@ -36,6 +36,17 @@ struct Serve: AsyncParsableCommand {
         help: "The API key of that account (or MITTO_API_KEY); prefer the environment variable, which ps cannot show.")
     var apiKey: String?
 
+    @Flag(help: "Do not serve /_emulator/outbox, where the messages sent (codes included) can be read.")
+    var noOutbox = false
+
+    @Option(help: ArgumentHelp("Append every message sent, code included, to this JSON-lines file.", valueName: "file"))
+    var deliveryLog: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Make this share of deliveries fail (0 to 1), so workflow fallback can be seen.", valueName: "share"))
+    var deliveryFailureRate = 0.0
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -45,6 +56,9 @@ struct Serve: AsyncParsableCommand {
         }
         if accounts != nil && (accountSid != nil || apiKey != nil) {
             throw ValidationError("--accounts excludes --account-sid and --api-key")
+        }
+        guard (0...1).contains(deliveryFailureRate) else {
+            throw ValidationError("--delivery-failure-rate must be between 0 and 1")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -56,10 +70,13 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "mitto-emulator")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let configuration = EmulatorConfiguration(
+        var configuration = EmulatorConfiguration(
             host: host, port: port, accounts: try loadAccounts(), storage: database.map { .file($0) } ?? .inMemory,
             logger: logger
         )
+        configuration.outboxEnabled = !noOutbox
+        configuration.deliveryLogPath = deliveryLog
+        configuration.deliveryFailureRate = deliveryFailureRate
         let storage = database.map { "database \($0)" } ?? "in memory"
         let host = self.host
         let emulator = try buildEmulator(configuration: configuration) { port in

@@ -250,8 +250,8 @@ struct OTPTests {
         let clock = SteppedClock()
         var environment = clock.environment
         environment.random = { 0 }
-        try await withRunningEmulator(environment: environment, configure: { $0.deliveryFailureRate = 0.5 }) {
-            emulator in
+        let configure: @Sendable (inout EmulatorConfiguration) -> Void = { $0.deliveryFailureRate = 0.5 }
+        try await withRunningEmulator(environment: environment, configure: configure) { emulator in
             let http = RawHTTP(emulator)
             _ = try await http.send("POST", "/2fa/workflows", body: Self.workflow)
             _ = try await http.send("POST", "/2fa/send", body: #"{"workflow":"login","to":"+41790000004"}"#)
@@ -268,5 +268,36 @@ extension Sequence {
         var result = initial
         for element in self { result = try await next(result, element) }
         return result
+    }
+}
+
+@Suite("Delivery log and outbox switch")
+struct DeliveryLogTests {
+    @Test("every delivered message is appended to the delivery log as a JSON line; --no-outbox hides the outbox")
+    func deliveryLog() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = directory.appendingPathComponent("deliveries.jsonl").path
+            let configure: @Sendable (inout EmulatorConfiguration) -> Void = {
+                $0.deliveryLogPath = log
+                $0.outboxEnabled = false
+            }
+            try await withRunningEmulator(configure: configure) { emulator in
+                let http = RawHTTP(emulator)
+                for index in 0..<2 {
+                    let body = #"{"service":"acme","from":"ACME","to":"+4179000002\#(index)","body":"Code {code}"}"#
+                    let sent = try await http.send("POST", "/2fa/send", body: body)
+                    #expect(sent.status == 200)
+                }
+                let outbox = try await http.send("GET", "/_emulator/outbox")
+                #expect(outbox.status == 404)
+            }
+            let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 2)
+            let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+            #expect(first["to"] as? String == "+41790000020")
+            #expect((first["body"] as? String)?.hasPrefix("Code ") == true)
+            let mode = try FileManager.default.attributesOfItem(atPath: log)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
     }
 }

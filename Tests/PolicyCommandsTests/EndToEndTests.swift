@@ -191,6 +191,25 @@ struct EndToEndTests {
         }
     }
 
+    @Test("the applied quickstart limit refuses the fourth send to one phone within ten minutes")
+    func appliedLimitRefusesSends() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
+            #expect(try fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
+            let raw = RawHTTP(
+                endpoint: fixture.emulator.endpoint, account: TestAccounts.acme.withKey(EndToEndFixture.apiKey))
+            let send = #"{"workflow":"login","to":"+41790000007","limits":{"limit_on_phone":"+41790000007"}}"#
+            var statuses: [Int] = []
+            for _ in 0..<4 { statuses.append(try await raw.send("POST", "/2fa/send", body: send).status) }
+            #expect(statuses == [200, 200, 200, 429])
+            let refused = try await raw.send("POST", "/2fa/send", body: send)
+            #expect((refused.json["message"] as? String)?.contains("limit 'limit_on_phone', bucket 'burst'") == true)
+            #expect(Int(refused.headers["retry-after"] ?? "") ?? 0 > 0)
+            let other = #"{"workflow":"login","to":"+41790000008","limits":{"limit_on_phone":"+41790000008"}}"#
+            #expect(try await raw.send("POST", "/2fa/send", body: other).status == 200)
+        }
+    }
+
     @Test("a broken manifest never reaches the API")
     func brokenManifest() async throws {
         try await withTemporaryDirectory { directory in
