@@ -27,7 +27,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var parallelism = 4
 
     @Option(help: "The most API requests per second.")
-    var rate: Double = 20
+    var rate: Double = 50
 
     @Argument(help: ArgumentHelp("A saved plan, or manifest files or folders.", valueName: "plan-or-path"))
     var paths: [String] = []

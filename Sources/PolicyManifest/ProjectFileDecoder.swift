@@ -1,3 +1,4 @@
+import Foundation
 import PolicyModel
 import YAMLNodes
 
@@ -107,7 +108,14 @@ struct ProjectFileDecoder {
                     )
                 }
             case "apiKeyFile":
-                if let text = reader.string(value, what: "apiKeyFile") { settings.apiKey = .file(text) }
+                // Relative to the project file, as manifest paths are.
+                if let text = reader.string(value, what: "apiKeyFile") {
+                    let directory = (reader.file as NSString).deletingLastPathComponent
+                    let path =
+                        text.hasPrefix("/") || directory.isEmpty
+                        ? text : (directory as NSString).appendingPathComponent(text)
+                    settings.apiKey = .file(path)
+                }
             case "subAccount":
                 guard let text = reader.string(value, what: "subAccount") else { break }
                 if Self.isAccountSid(text) || Self.environmentReference(text) != nil {

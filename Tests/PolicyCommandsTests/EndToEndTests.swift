@@ -210,6 +210,35 @@ struct EndToEndTests {
         }
     }
 
+    @Test("an apiKeyFile readable by others is refused; one only its owner reads is used")
+    func apiKeyFile() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
+            let keyFile = directory.appendingPathComponent("mitto.key")
+            try (EndToEndFixture.apiKey + "\n").write(to: keyFile, atomically: true, encoding: .utf8)
+            let project = """
+                manifests: [policy]
+                environments:
+                  test:
+                    endpoint: http://127.0.0.1:\(fixture.emulator.port)
+                    accountSid: \(EndToEndFixture.accountSid)
+                    apiKeyFile: mitto.key
+                """
+            try project.write(
+                to: directory.appendingPathComponent("mitto-policy.yaml"), atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyFile.path)
+            let refused = try fixture.run(["plan", "--env", "test"])
+            #expect(refused.status == 1)
+            #expect(
+                refused.stderr.contains(
+                    "apiKeyFile mitto.key is readable by others (mode 644); run chmod 600 mitto.key"))
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
+            let planned = try fixture.run(["plan", "--env", "test"])
+            #expect(planned.status == 0, "\(planned.stderr)")
+            #expect(planned.stdout.contains("Plan: 2 to create"))
+        }
+    }
+
     @Test("a broken manifest never reaches the API")
     func brokenManifest() async throws {
         try await withTemporaryDirectory { directory in

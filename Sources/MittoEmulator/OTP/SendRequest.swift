@@ -1,3 +1,4 @@
+import Foundation
 import MittoWire
 import PolicyModel
 
@@ -63,6 +64,27 @@ struct SendRequest: Sendable {
         {
             problems.append(
                 .init(field: path.appending("code"), kind: .invalidFormat, message: "must be 4 to 10 digits"))
+        }
+        if to != nil && send.to.trimmingCharacters(in: .whitespaces).isEmpty {
+            problems.append(.init(field: path.appending("to"), kind: .missing, message: "must not be empty"))
+        }
+        if let count = send.repeat, !PolicyRules.callRepeat.contains(count) {
+            problems.append(
+                .init(
+                    field: path.appending("repeat"), kind: .outOfRange, message: "must be between 1 and 5, got \(count)"
+                ))
+        }
+        if let language = send.language, !PolicyRules.isValidLanguage(language) {
+            problems.append(
+                .init(
+                    field: path.appending("language"), kind: .invalidFormat,
+                    message: "'\(language)' is not a language tag such as en-US"))
+        }
+        if let body = send.body, body.count > PolicyRules.bodyMaxLength {
+            problems.append(
+                .init(
+                    field: path.appending("body"), kind: .outOfRange,
+                    message: "must be at most \(PolicyRules.bodyMaxLength) characters"))
         }
         if let length = send.codeLength, !PolicyRules.codeLength.contains(length) {
             problems.append(
