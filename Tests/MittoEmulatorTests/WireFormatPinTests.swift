@@ -17,11 +17,17 @@ struct WireFormatPinTests {
             let http = RawHTTP(emulator)
             let created = try await http.send(
                 "POST", "/2fa/limits",
-                body: #"{"name":"limit_on_phone","description":"Caps OTPs per phone number","buckets":[{"name":"burst","max":3,"interval":600}]}"#
+                body: #"{"name":"limit_on_phone","description":"Caps OTPs per phone number","#
+                    + #""buckets":[{"name":"burst","max":3,"interval":600}]}"#
             )
             #expect(
                 created.body
-                    == #"{"code":200,"limit":{"accountSid":"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","buckets":[{"interval":600,"max":3,"name":"burst"}],"dateCreated":"2026-11-28T10:00:00Z","dateUpdated":"2026-11-28T10:00:00Z","description":"Caps OTPs per phone number","name":"limit_on_phone","sid":"LM0b6e0000000000000000000000000000","uri":"/2fa/limits/LM0b6e0000000000000000000000000000"},"message":"OK"}"#
+                    == #"{"code":200,"limit":{"accountSid":"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","#
+                    + #""buckets":[{"interval":600,"max":3,"name":"burst"}],"#
+                    + #""dateCreated":"2026-11-28T10:00:00Z","dateUpdated":"2026-11-28T10:00:00Z","#
+                    + #""description":"Caps OTPs per phone number","name":"limit_on_phone","#
+                    + #""sid":"LM0b6e0000000000000000000000000000","#
+                    + #""uri":"/2fa/limits/LM0b6e0000000000000000000000000000"},"message":"OK"}"#
             )
             let page = try await http.send("GET", "/2fa/limits/search?pageSize=1")
             #expect(page.body.hasPrefix(#"{"code":200,"limits":[{"accountSid":"#))
@@ -37,7 +43,8 @@ struct WireFormatPinTests {
             let response = try await RawHTTP(emulator).send("POST", "/2fa/limits", body: #"{"name":"x","buckets":[]}"#)
             #expect(
                 response.body
-                    == #"{"code":400,"details":[{"field":"buckets","problem":"must have 1 or 2 buckets, got 0"}],"message":"Invalid request: 1 problem"}"#
+                    == #"{"code":400,"details":[{"field":"buckets","problem":"must have 1 or 2 buckets, got 0"}],"#
+                    + #""message":"Invalid request: 1 problem"}"#
             )
         }
     }
