@@ -31,7 +31,8 @@ struct WireFormatPinTests {
             )
             let page = try await http.send("GET", "/2fa/limits/search?pageSize=1")
             #expect(page.body.hasPrefix(#"{"code":200,"limits":[{"accountSid":"#))
-            #expect(page.body.hasSuffix(#""message":"OK","nextPageUri":null,"numPages":1,"page":0,"pageSize":1,"total":1}"#))
+            let pageTail = #""message":"OK","nextPageUri":null,"numPages":1,"page":0,"pageSize":1,"total":1}"#
+            #expect(page.body.hasSuffix(pageTail))
             let deleted = try await http.send("DELETE", "/2fa/limits/LM0b6e0000000000000000000000000000")
             #expect(deleted.body == #"{"code":200,"message":"OK"}"#)
         }
