@@ -1,0 +1,43 @@
+import HummingbirdTesting
+import MittoEmulator
+import MittoTestSupport
+import Testing
+
+/// The route table without sockets (Hummingbird's router test framework): what is decided before a caller is known.
+@Suite("Routing without sockets")
+struct RouterTests {
+    static func makeEmulator() throws -> Emulator {
+        try buildEmulator(configuration: EmulatorConfiguration(accounts: TestAccounts.all))
+    }
+
+    @Test("unknown paths are 404, known paths with the wrong method 405 with Allow, in the API's envelope")
+    func notFoundAndMethod() async throws {
+        try await Self.makeEmulator().application.test(.router) { client in
+            try await client.execute(uri: "/2fa/nothing-here", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(String(buffer: response.body).hasPrefix(#"{"code":404,"#))
+            }
+            try await client.execute(uri: "/2fa/limits", method: .patch) { response in
+                #expect(response.status == .methodNotAllowed)
+                #expect(response.headers[.allow] == "POST")
+            }
+            try await client.execute(uri: "/2fa/send", method: .get) { response in
+                #expect(response.status == .methodNotAllowed)
+            }
+        }
+    }
+
+    @Test("the OpenAPI document needs no credentials; everything else does")
+    func authentication() async throws {
+        try await Self.makeEmulator().application.test(.router) { client in
+            try await client.execute(uri: "/2fa/openapi.yaml", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).hasPrefix("openapi: 3.1.0"))
+            }
+            try await client.execute(uri: "/2fa/limits/search", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.wwwAuthenticate] == #"Basic realm="Mitto 2FA""#)
+            }
+        }
+    }
+}
