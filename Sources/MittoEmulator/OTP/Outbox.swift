@@ -26,6 +26,9 @@ public struct OutboxMessage: Hashable, Sendable, Codable {
 /// Where the emulator delivers messages, there being no phone network: readable through `/_emulator/outbox` and,
 /// optionally, appended to a JSON-lines file.
 actor Outbox {
+    /// Messages kept for reading; older ones are dropped (the delivery log keeps everything).
+    static let capacity = 10_000
+
     private var messages: [OutboxMessage] = []
     private let logFile: FileHandle?
 
@@ -45,6 +48,7 @@ actor Outbox {
     }
 
     func deliver(_ message: OutboxMessage) {
+        if messages.count >= Self.capacity { messages.removeFirst(Self.capacity / 10) }
         messages.append(message)
         if let logFile, let line = try? WireCoding.makeEncoder().encode(message) {
             logFile.write(line + Data("\n".utf8))
