@@ -239,6 +239,57 @@ struct EndToEndTests {
         }
     }
 
+    @Test("an environment with subAccount manages the sub-account's objects, not the parent's")
+    func subAccountEnvironment() async throws {
+        try await withTemporaryDirectory { directory in
+            let parent = TestAccounts.acme
+            let sub = TestAccounts.acmeSub
+            let accounts = """
+                accounts:
+                  - sid: \(parent.sid)
+                    apiKey: \(parent.apiKey)
+                    subAccounts: [{sid: \(sub.sid), apiKey: \(sub.apiKey)}]
+                """
+            let accountsFile = directory.appendingPathComponent("accounts.yaml")
+            try accounts.write(to: accountsFile, atomically: true, encoding: .utf8)
+            let emulator = try EmulatorProcess(arguments: ["--in-memory", "--accounts", accountsFile.path])
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent("policy"), withIntermediateDirectories: true
+            )
+            try EndToEndFixture.quickstart.write(
+                to: directory.appendingPathComponent("policy/policy.yaml"), atomically: true, encoding: .utf8
+            )
+            let project = """
+                manifests: [policy]
+                environments:
+                  tenant:
+                    endpoint: http://127.0.0.1:\(emulator.port)
+                    accountSid: \(parent.sid)
+                    apiKey: ${env:E2E_API_KEY}
+                    subAccount: ${env:E2E_SUB_ACCOUNT}
+                """
+            try project.write(
+                to: directory.appendingPathComponent("mitto-policy.yaml"), atomically: true, encoding: .utf8)
+            let environment = ["E2E_API_KEY": parent.apiKey, "E2E_SUB_ACCOUNT": sub.sid]
+            let apply = try CommandRunner.run(
+                ["apply", "--env", "tenant", "--auto-approve"], in: directory, environment: environment)
+            #expect(apply.status == 0, "\(apply.stderr)")
+            #expect(!apply.stdout.contains(parent.apiKey))
+            let (own, subs) = try await withHTTPMittoAPI(
+                endpoint: emulator.endpoint, credentials: TestAccounts.credentials(parent)
+            ) { api in
+                let own = try await api.listLimits()
+                let subs = try await withHTTPMittoAPI(
+                    endpoint: emulator.endpoint, credentials: TestAccounts.credentials(sub)
+                ) { try await $0.listLimits() }
+                return (own, subs)
+            }
+            #expect(own.isEmpty)
+            #expect(subs.map(\.name) == ["limit_on_phone"])
+            #expect(subs.first?.accountSid == sub.sid)
+        }
+    }
+
     @Test("a broken manifest never reaches the API")
     func brokenManifest() async throws {
         try await withTemporaryDirectory { directory in
