@@ -139,6 +139,31 @@ struct OTPTests {
         }
     }
 
+    @Test("concurrent wrong verifies never get more tries than maxAttempts, nor lose one")
+    func concurrentVerifies() async throws {
+        let clock = SteppedClock()
+        try await Self.withOTPEmulator(clock: clock) { http in
+            let requestID = try #require(try await Self.send(http).json["requestID"] as? String)
+            let code = Self.code(in: try #require(try await Self.outbox(http).first))
+            let wrong = code == "000000" ? "111111" : "000000"
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        try await http.send(
+                            "POST", "/2fa/verify", body: #"{"requestID":"\#(requestID)","code":"\#(wrong)"}"#
+                        )
+                        .status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 400 }.count == 2)
+            #expect(statuses.filter { $0 == 429 }.count == 10)
+            let record = try await http.send("GET", "/2fa/search/\(requestID)")
+            #expect((record.json["record"] as? [String: Any])?["verifyAttempts"] as? Int == 3)
+        }
+    }
+
     @Test("codes expire at codeTtl; cancelled requests cannot verify; cancel answers 200, 409, 404")
     func expiryAndCancel() async throws {
         let clock = SteppedClock()

@@ -17,6 +17,11 @@ actor OTPEngine {
     let hasher = CodeHasher()
     /// The share of deliveries made to fail, so fallback can be seen.
     let deliveryFailureRate: Double
+    /// Whether an operation holds the engine. Actor methods interleave at every `await` (the store is async), so
+    /// each operation takes this turn for its whole read-change-write, or a send, a verify and the ticker could
+    /// overwrite each other's changes to one session.
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     init(
         store: OTPStore, policies: any PolicyStore, directory: AccountDirectory, outbox: Outbox,
@@ -31,9 +36,38 @@ actor OTPEngine {
         self.deliveryFailureRate = deliveryFailureRate
     }
 
+    // MARK: Turns
+
+    private func takeTurn() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func endTurn() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+
+    /// Runs `body` alone: no other engine operation starts until it ends.
+    private func exclusively<T>(_ body: () async throws -> T) async throws -> T {
+        await takeTurn()
+        defer { endTurn() }
+        return try await body()
+    }
+
     // MARK: Send
 
     func send(_ request: SendRequest, caller: String) async throws -> SendResponse {
+        try await exclusively { try await sendAlone(request, caller: caller) }
+    }
+
+    private func sendAlone(_ request: SendRequest, caller: String) async throws -> SendResponse {
         let now = environment.now()
         let accountSid = try target(request.accountSid, caller: caller)
         let (messages, codeLength, codeTtl, maxAttempts, workflowName) = try await plan(request, accountSid: accountSid)
@@ -204,7 +238,13 @@ actor OTPEngine {
     // MARK: Verify and cancel
 
     func verify(requestID: String, code: String, caller: String) async throws -> (HTTPResponse.Status, VerifyResponse) {
-        try await advance()
+        try await exclusively { try await verifyAlone(requestID: requestID, code: code, caller: caller) }
+    }
+
+    private func verifyAlone(
+        requestID: String, code: String, caller: String
+    ) async throws -> (HTTPResponse.Status, VerifyResponse) {
+        try await advanceAlone()
         var session = try await visibleSession(requestID, caller: caller)
         let now = environment.now()
         switch session.status {
@@ -270,7 +310,11 @@ actor OTPEngine {
     }
 
     func cancel(requestID: String, caller: String) async throws -> (HTTPResponse.Status, VerifyResponse) {
-        try await advance()
+        try await exclusively { try await cancelAlone(requestID: requestID, caller: caller) }
+    }
+
+    private func cancelAlone(requestID: String, caller: String) async throws -> (HTTPResponse.Status, VerifyResponse) {
+        try await advanceAlone()
         var session = try await visibleSession(requestID, caller: caller)
         guard session.status == .pending else {
             return (
@@ -293,6 +337,10 @@ actor OTPEngine {
 
     /// Sends every message that has come due and expires every code whose lifetime passed, as of the clock's now.
     func advance() async throws {
+        try await exclusively { try await advanceAlone() }
+    }
+
+    private func advanceAlone() async throws {
         let now = environment.now()
         for var session in try await store.dueSessions(at: now) {
             await deliverDue(&session, now: now)
@@ -336,14 +384,18 @@ actor OTPEngine {
     // MARK: Records
 
     func record(_ requestID: String, caller: String) async throws -> SessionDetailRecord {
-        try await advance()
-        return try await visibleSession(requestID, caller: caller).record
+        try await exclusively {
+            try await advanceAlone()
+            return try await visibleSession(requestID, caller: caller).record
+        }
     }
 
     /// Sessions of the accounts, oldest first, after bringing them up to date.
     func sessions(accountSids: [String]) async throws -> [OTPSession] {
-        try await advance()
-        return try await store.sessions(accountSids: accountSids)
+        try await exclusively {
+            try await advanceAlone()
+            return try await store.sessions(accountSids: accountSids)
+        }
     }
 
     // MARK: Helpers
