@@ -315,7 +315,12 @@ public func withHTTPMittoAPI<Result: Sendable>(
     pacer: RequestPacer? = nil,
     _ body: (HTTPMittoAPI) async throws -> Result
 ) async throws -> Result {
-    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+    var configuration = HTTPClient.Configuration()
+    // The client retries with its own backoff; the pool's retrying of refused connections would hold each attempt
+    // until the connect timeout, so a wrong endpoint would take minutes to report.
+    configuration.connectionPool.retryConnectionEstablishment = false
+    configuration.timeout.connect = .seconds(10)
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     let api = HTTPMittoAPI(
         endpoint: endpoint, credentials: credentials, subAccountSid: subAccountSid, httpClient: httpClient,
         retryPolicy: retryPolicy, logger: logger, pacer: pacer

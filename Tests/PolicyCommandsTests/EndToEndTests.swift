@@ -290,6 +290,20 @@ struct EndToEndTests {
         }
     }
 
+    @Test("an endpoint with nothing listening is a clear error after the client's bounded retries")
+    func unreachableEndpoint() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
+            let port = fixture.emulator.port
+            fixture.emulator.stop()
+            let result = try fixture.run(["plan", "--env", "test"])
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("mitto-policy: error: GET /2fa/"))
+            #expect(result.stderr.contains("gave up after 5 attempts: no answer"))
+            #expect(result.stderr.contains("\(port)") || result.stderr.contains("connect"))
+        }
+    }
+
     @Test("a broken manifest never reaches the API")
     func brokenManifest() async throws {
         try await withTemporaryDirectory { directory in
