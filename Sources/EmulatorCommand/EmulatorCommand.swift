@@ -6,6 +6,7 @@ public struct EmulatorCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mitto-emulator",
         abstract: "Serve the Mitto 2FA API on this machine: a test double and a sandbox for policies.",
+        version: "0.1.0",
         subcommands: [Serve.self],
         defaultSubcommand: Serve.self
     )

@@ -10,6 +10,7 @@ public struct MittoPolicyCommand: AsyncParsableCommand {
             Without --env the target is the embedded emulator (state in .mitto-policy/), so no account is needed \
             and a forgotten --env never touches a real one.
             """,
+        version: "0.1.0",
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, ExportCommand.self,
             SchemaCommand.self,
