@@ -54,7 +54,7 @@ public struct HTTPMittoAPI: MittoAPI {
     }
 
     public func limit(sid: String) async throws(MittoAPIError) -> LimitResource {
-        try await send(.GET, "/2fa/limits/\(Self.escape(sid))", as: LimitEnvelope.self).limit
+        try await send(.GET, "/2fa/limits/\(WireValue.percentEncoded(sid))", as: LimitEnvelope.self).limit
     }
 
     public func createLimit(_ limit: Limit) async throws(MittoAPIError) -> LimitResource {
@@ -70,13 +70,13 @@ public struct HTTPMittoAPI: MittoAPI {
 
     public func replaceLimit(sid: String, with limit: Limit) async throws(MittoAPIError) -> LimitResource {
         try await send(
-            .PUT, "/2fa/limits/\(Self.escape(sid))", body: LimitBody(limit, accountSid: subAccountSid),
+            .PUT, "/2fa/limits/\(WireValue.percentEncoded(sid))", body: LimitBody(limit, accountSid: subAccountSid),
             as: LimitEnvelope.self
         ).limit
     }
 
     public func deleteLimit(sid: String) async throws(MittoAPIError) {
-        try await delete(path: "/2fa/limits/\(Self.escape(sid))")
+        try await delete(path: "/2fa/limits/\(WireValue.percentEncoded(sid))")
     }
 
     // MARK: Workflows
@@ -86,7 +86,8 @@ public struct HTTPMittoAPI: MittoAPI {
     }
 
     public func workflow(sid: String) async throws(MittoAPIError) -> WorkflowResource {
-        try await send(.GET, "/2fa/workflows/search/\(Self.escape(sid))", as: WorkflowEnvelope.self).workflow
+        try await send(.GET, "/2fa/workflows/search/\(WireValue.percentEncoded(sid))", as: WorkflowEnvelope.self)
+            .workflow
     }
 
     public func createWorkflow(_ workflow: Workflow) async throws(MittoAPIError) -> WorkflowResource {
@@ -102,13 +103,14 @@ public struct HTTPMittoAPI: MittoAPI {
 
     public func replaceWorkflow(sid: String, with workflow: Workflow) async throws(MittoAPIError) -> WorkflowResource {
         try await send(
-            .PUT, "/2fa/workflows/\(Self.escape(sid))", body: WorkflowBody(workflow, accountSid: subAccountSid),
+            .PUT, "/2fa/workflows/\(WireValue.percentEncoded(sid))",
+            body: WorkflowBody(workflow, accountSid: subAccountSid),
             as: WorkflowEnvelope.self
         ).workflow
     }
 
     public func deleteWorkflow(sid: String) async throws(MittoAPIError) {
-        try await delete(path: "/2fa/workflows/\(Self.escape(sid))")
+        try await delete(path: "/2fa/workflows/\(WireValue.percentEncoded(sid))")
     }
 
     // MARK: Shared
@@ -128,8 +130,8 @@ public struct HTTPMittoAPI: MittoAPI {
         _ type: Item.Type, path: String, page: Int, name: String?
     ) async throws(MittoAPIError) -> SearchPage<Item> {
         var query = ["page=\(page)", "pageSize=\(Paging.maxPageSize)"]
-        if let name { query.append("name=\(Self.escape(name))") }
-        if let subAccountSid { query.append("accountSid=\(Self.escape(subAccountSid))") }
+        if let name { query.append("name=\(WireValue.percentEncoded(name))") }
+        if let subAccountSid { query.append("accountSid=\(WireValue.percentEncoded(subAccountSid))") }
         return try await send(.GET, path + "?" + query.joined(separator: "&"), as: SearchPage<Item>.self)
     }
 
@@ -292,10 +294,6 @@ public struct HTTPMittoAPI: MittoAPI {
         return .failure(
             .status(code: status, message: message, details: envelope?.details ?? []), retryAfter: retryAfter
         )
-    }
-
-    static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? text
     }
 }
 

@@ -33,6 +33,6 @@ public struct EmulatorEnvironment: Sendable {
 
     /// The time as the API writes it: RFC 3339 in UTC, whole seconds.
     func timestamp() -> String {
-        now().formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        Timestamp.format(now())
     }
 }

@@ -166,12 +166,8 @@ struct SearchQuery {
 
     func uri(path: String, page: Int) -> String {
         var fields = ["page=\(page)", "pageSize=\(pageSize)"]
-        if let name { fields.append("name=\(Self.escape(name))") }
-        if let accountSid { fields.append("accountSid=\(Self.escape(accountSid))") }
+        if let name { fields.append("name=\(WireValue.percentEncoded(name))") }
+        if let accountSid { fields.append("accountSid=\(WireValue.percentEncoded(accountSid))") }
         return path + "?" + fields.joined(separator: "&")
-    }
-
-    static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? text
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a form-urlencoded body or query string could not be read.
 public struct FormSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The field name involved, as written.
@@ -24,6 +26,11 @@ extension WireValue {
             try root.insert(value, at: path[...], field: rawKey)
         }
         return root.wireValue
+    }
+
+    /// `text` with everything but letters, digits and `- . _ ~` written as `%XX`, for query strings and paths.
+    public static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? text
     }
 
     /// Decodes `%XX` escapes and `+` as a space; malformed escapes are kept as written.

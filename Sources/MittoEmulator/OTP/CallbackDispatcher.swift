@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import MittoWire
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
@@ -72,7 +73,7 @@ final class CallbackDispatcher: Service, Sendable {
             let query = [
                 ("requestID", event.requestID), ("accountSid", event.accountSid), ("channel", event.channel),
                 ("to", event.to), ("status", event.status), ("timestamp", event.timestamp),
-            ].map { "\($0)=\(SearchQuery.escape($1))" }.joined(separator: "&")
+            ].map { "\($0)=\(WireValue.percentEncoded($1))" }.joined(separator: "&")
             url += (url.contains("?") ? "&" : "?") + query
             request = HTTPClientRequest(url: url)
             request.method = .GET

@@ -147,7 +147,9 @@ struct OTPController: Sendable {
         let numPages = (total + pageSize - 1) / pageSize
         let items = matching.dropFirst(page * pageSize).prefix(pageSize).map(\.record)
         var query = ["page=\(page + 1)", "pageSize=\(pageSize)"]
-        for (key, value) in text.sorted(by: { $0.key < $1.key }) { query.append("\(key)=\(SearchQuery.escape(value))") }
+        for (key, value) in text.sorted(by: { $0.key < $1.key }) {
+            query.append("\(key)=\(WireValue.percentEncoded(value))")
+        }
         let next = page + 1 < numPages ? path + "?" + query.joined(separator: "&") : nil
         return .payload(
             SearchPage(
