@@ -97,7 +97,7 @@ public struct APIResponder: HTTPResponder {
         do {
             return try WireValue.parseForm(request.uri.query ?? "")
         } catch {
-            throw APIError(.badRequest, "Invalid query string: \(error)")
+            throw APIError.malformedForm("Invalid query string", error)
         }
     }
 
@@ -138,7 +138,7 @@ public struct APIResponder: HTTPResponder {
         do {
             return (try WireValue.parseForm(String(decoding: bytes, as: UTF8.self)), true)
         } catch {
-            throw APIError(.badRequest, "Malformed form body: \(error)")
+            throw APIError.malformedForm("Malformed form body", error)
         }
     }
 
@@ -182,6 +182,13 @@ extension APIResponder {
 }
 
 extension APIError {
+    /// 400 for a query string or form body that cannot be read, naming the field (cut short when long).
+    static func malformedForm(_ what: String, _ error: FormSyntaxError) -> APIError {
+        APIError(
+            .badRequest, "\(what): \(error)", details: [ErrorDetail(field: error.shownField, problem: error.reason)]
+        )
+    }
+
     /// 413 for a body over 1 MiB.
     static let tooLarge = APIError(.contentTooLarge, "Request body is larger than 1 MiB")
 }

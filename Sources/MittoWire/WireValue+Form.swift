@@ -7,15 +7,25 @@ public struct FormSyntaxError: Error, Hashable, Sendable, CustomStringConvertibl
     /// What was wrong with it.
     public var reason: String
 
-    /// `form field 'buckets[0]': …`.
-    public var description: String { "form field '\(field)': \(reason)" }
+    /// Creates an error.
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    /// `form field 'buckets[0]': …`; a name longer than 64 characters is cut short, so a hostile one is not echoed.
+    public var description: String { "form field '\(shownField)': \(reason)" }
+
+    /// The field name as messages show it: at most 64 characters and an ellipsis.
+    public var shownField: String { field.count > 64 ? field.prefix(64) + "…" : field }
 }
 
 extension WireValue {
     /// Reads `application/x-www-form-urlencoded` text into an object.
     ///
     /// Nested fields are written `buckets[0][name]=burst` or `buckets[0].name=burst`; every leaf is a string, so
-    /// readers of form bodies accept digits where JSON would carry a number.
+    /// readers of form bodies accept digits where JSON would carry a number. A name nests no deeper than JSON may
+    /// (`maxJSONDepth`), since building and reading the value recurse once per level.
     public static func parseForm(_ text: String) throws(FormSyntaxError) -> WireValue {
         var root = FormNode.object([])
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
@@ -58,6 +68,10 @@ extension WireValue {
         var current = ""
         var inBracket = false
         for character in key {
+            // A leaf sits one level below its last name, as a JSON value does below its object.
+            guard components.count < maxJSONDepth else {
+                throw FormSyntaxError(field: key, reason: "nested deeper than \(maxJSONDepth) levels")
+            }
             switch character {
             case "[" where !inBracket, "." where !inBracket:
                 if !current.isEmpty || components.isEmpty { components.append(current) }
@@ -73,6 +87,9 @@ extension WireValue {
         }
         if inBracket { throw FormSyntaxError(field: key, reason: "unclosed '['") }
         if !current.isEmpty { components.append(current) }
+        guard components.count < maxJSONDepth else {
+            throw FormSyntaxError(field: key, reason: "nested deeper than \(maxJSONDepth) levels")
+        }
         guard let first = components.first, !first.isEmpty, !components.contains(where: \.isEmpty) else {
             throw FormSyntaxError(field: key, reason: "empty name")
         }

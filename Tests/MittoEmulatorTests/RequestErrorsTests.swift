@@ -82,6 +82,33 @@ struct RequestErrorsTests {
         }
     }
 
+    @Test("form names nested 35,000 deep, by brackets or dots, are a 400 on POST, PUT and in the query")
+    func deeplyNestedForm() async throws {
+        try await withRunningEmulator { emulator in
+            let http = RawHTTP(emulator)
+            let created = try await http.send(
+                "POST", "/2fa/limits", body: #"{"name":"x","buckets":[{"name":"b","max":1,"interval":60}]}"#)
+            let sid = try #require((created.json["limit"] as? [String: Any])?["sid"] as? String)
+            let form = "application/x-www-form-urlencoded"
+            for name in ["a" + String(repeating: "[0]", count: 35_000), "a" + String(repeating: ".b", count: 35_000)] {
+                for (method, path) in [("POST", "/2fa/limits"), ("PUT", "/2fa/limits/\(sid)"), ("POST", "/2fa/send")] {
+                    let response = try await http.send(method, path, body: name + "=1", contentType: form)
+                    #expect(response.status == 400, "\(method) \(path)")
+                    #expect(response.json["code"] as? Int == 400)
+                    let details = try #require(response.json["details"] as? [[String: String]])
+                    #expect(details.map { $0["problem"] } == ["nested deeper than 64 levels"])
+                    #expect(details.first?["field"]?.hasPrefix(String(name.prefix(20))) == true)
+                    #expect(response.body.count < 1_000)
+                }
+                let query = try await http.send("GET", "/2fa/limits/search?" + name + "=1")
+                #expect(query.status == 400)
+            }
+            // Still serving, and nothing changed.
+            let read = try await http.send("GET", "/2fa/limits/\(sid)")
+            #expect((read.json["limit"] as? [String: Any])?["name"] as? String == "x")
+        }
+    }
+
     @Test("an unsupported body type is a 415")
     func unsupportedType() async throws {
         try await withRunningEmulator { emulator in

@@ -41,6 +41,29 @@ struct WireValueTests {
         #expect(throws: FormSyntaxError.self) { try WireValue.parseForm("a[0=1") }
     }
 
+    @Test("form names nest exactly as deep as JSON may, by brackets or by dots")
+    func formDepth() throws {
+        let deepest = WireValue.maxJSONDepth - 1
+        // `{"a":[[…[1]…]]}` with the leaf at depth `levels`, and the form name that builds the same tree.
+        func json(_ levels: Int) -> [UInt8] {
+            Array(
+                (#"{"a":"# + String(repeating: "[", count: levels - 1) + "1" + String(repeating: "]", count: levels - 1)
+                    + "}").utf8)
+        }
+        func brackets(_ levels: Int) -> String { "a" + String(repeating: "[0]", count: levels - 1) + "=1" }
+        func dots(_ levels: Int) -> String { "a" + String(repeating: ".0", count: levels - 1) + "=1" }
+        #expect(try WireValue.parseForm(brackets(deepest)) == WireValue.parseJSON(json(deepest)).replacingNumbers)
+        #expect(try WireValue.parseForm(dots(deepest)) == WireValue.parseForm(brackets(deepest)))
+        #expect(throws: JSONSyntaxError.self) { try WireValue.parseJSON(json(deepest + 1)) }
+        for text in [brackets(deepest + 1), dots(deepest + 1), brackets(35_000), dots(35_000)] {
+            #expect(throws: FormSyntaxError(field: String(text.dropLast(2)), reason: "nested deeper than 64 levels")) {
+                try WireValue.parseForm(text)
+            }
+        }
+        let error = FormSyntaxError(field: String(brackets(35_000).dropLast(2)), reason: "x")
+        #expect(error.description.count < 100)
+    }
+
     @Test("XML: a Response root, lists as singular elements, null as an empty element, text escaped")
     func xml() throws {
         let value = try WireValue.parseJSON(
@@ -54,5 +77,17 @@ struct WireValueTests {
 
                 """
         )
+    }
+}
+
+extension WireValue {
+    /// The value with every number written as the string a form body would carry.
+    fileprivate var replacingNumbers: WireValue {
+        switch self {
+        case .number(let text): .string(text)
+        case .array(let items): .array(items.map(\.replacingNumbers))
+        case .object(let pairs): .object(pairs.map { ($0.key, $0.value.replacingNumbers) })
+        default: self
+        }
     }
 }
