@@ -5,21 +5,49 @@ public import PolicyModel
 ///
 /// A send with key value K is refused when, for any bucket of a limit, the sends already accepted with that limit and K
 /// inside the last `interval` seconds number `max` or more (a sliding window). Refused sends do not count.
+///
+/// "That limit" is the limit's identity, its sid, not its name: a rename keeps the history, and a new limit that
+/// takes a deleted one's name starts with none.
 public enum LimitEngine {
+    /// One accepted send as a limit counts it: the limit's sid, the key value the send named, and when.
+    public struct SendEvent: Hashable, Sendable {
+        /// The sid of the limit that counted the send.
+        public var limitSid: String
+        /// The key value, such as a phone number.
+        public var keyValue: String
+        /// When the send was accepted.
+        public var at: Date
+
+        /// Creates an event.
+        public init(limitSid: String, keyValue: String, at: Date) {
+            self.limitSid = limitSid
+            self.keyValue = keyValue
+            self.at = at
+        }
+    }
+
     /// A limit applied to one send: the limit and the key value the send names for it.
     public struct Application: Sendable {
+        /// The limit's sid, which its history is kept under.
+        public var limitSid: String
         /// The limit.
         public var limit: Limit
         /// The key value, such as a phone number.
         public var keyValue: String
-        /// When earlier accepted sends with this limit and key value happened.
-        public var acceptedSends: [Date]
+        /// Earlier accepted sends; only those of this limit's sid and this key value count.
+        public var history: [SendEvent]
 
         /// Creates an application.
-        public init(limit: Limit, keyValue: String, acceptedSends: [Date]) {
+        public init(limitSid: String, limit: Limit, keyValue: String, history: [SendEvent]) {
+            self.limitSid = limitSid
             self.limit = limit
             self.keyValue = keyValue
-            self.acceptedSends = acceptedSends
+            self.history = history
+        }
+
+        /// When the sends this application counts were accepted.
+        var countedSends: [Date] {
+            history.filter { $0.limitSid == limitSid && $0.keyValue == keyValue }.map(\.at)
         }
     }
 
@@ -46,9 +74,10 @@ public enum LimitEngine {
         var first: Refusal?
         var longestWait = 0
         for application in applications {
+            let counted = application.countedSends
             for bucket in application.limit.buckets {
                 let windowStart = now.addingTimeInterval(-Double(bucket.interval))
-                let inWindow = application.acceptedSends.filter { $0 > windowStart && $0 <= now }.sorted()
+                let inWindow = counted.filter { $0 > windowStart && $0 <= now }.sorted()
                 guard inWindow.count >= bucket.max else { continue }
                 // The bucket admits again once enough of its oldest sends have left the window.
                 let leaving = inWindow[inWindow.count - bucket.max]
@@ -67,8 +96,19 @@ public enum LimitEngine {
         return first
     }
 
-    /// The longest window of `limits`: older sends can never matter again and may be forgotten.
+    /// The longest window of `limits`: the history a check of them reads.
     public static func horizon(_ limits: [Limit]) -> Int {
         limits.flatMap(\.buckets).map(\.interval).max() ?? 0
+    }
+
+    /// Seconds an accepted send must be kept: the longest interval any bucket may have.
+    ///
+    /// Not the limit's own longest window: a limit's buckets can be replaced by a longer one, and the longer window
+    /// must then count the sends already accepted under it, or raising a window would let a burst through.
+    public static let retention = PolicyRules.bucketInterval.upperBound
+
+    /// Whether `event` can no longer count for any limit at `now`, so it may be forgotten.
+    public static func isExpired(_ event: SendEvent, at now: Date) -> Bool {
+        event.at <= now.addingTimeInterval(-Double(retention))
     }
 }

@@ -81,7 +81,34 @@ public final class SQLitePolicyStore: PolicyStore {
                     """
             )
         }
+        migrator.registerMigration("v3: send events by limit sid") { db in
+            // Events were kept by limit name; each now belongs to the limit that holds the name, and events of
+            // names no limit holds are dropped, since no limit can count them.
+            try db.execute(
+                sql: """
+                    CREATE TABLE send_event_by_sid (
+                        limit_sid TEXT NOT NULL,
+                        key_value TEXT NOT NULL,
+                        at REAL NOT NULL
+                    );
+                    INSERT INTO send_event_by_sid (limit_sid, key_value, at)
+                        SELECT policy_object.sid, send_event.key_value, send_event.at
+                        FROM send_event JOIN policy_object
+                        ON policy_object.kind = 'limit' AND policy_object.account_sid = send_event.account_sid
+                            AND policy_object.name = send_event.limit_name;
+                    DROP TABLE send_event;
+                    ALTER TABLE send_event_by_sid RENAME TO send_event;
+                    CREATE INDEX send_event_by_key ON send_event (limit_sid, key_value, at);
+                    CREATE INDEX send_event_by_time ON send_event (at);
+                    """
+            )
+        }
         return migrator
+    }
+
+    /// How many accepted sends the store keeps for limits, so its growth can be watched.
+    public func acceptedSendCount() async throws(PolicyStoreError) -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM send_event") ?? 0 }
     }
 
     public func insert<Object: StoredPolicyObject>(_ object: Object) async throws(PolicyStoreError) {
@@ -111,6 +138,10 @@ public final class SQLitePolicyStore: PolicyStore {
                 sql: "DELETE FROM policy_object WHERE kind = ? AND sid = ?", arguments: [kind.rawValue, sid]
             )
             if db.changesCount == 0 { throw PolicyStoreError.notFound(sid) }
+            // A sid is never reused, so a deleted limit's sends can never count again.
+            if kind == .limit {
+                try db.execute(sql: "DELETE FROM send_event WHERE limit_sid = ?", arguments: [sid])
+            }
         }
     }
 

@@ -11,18 +11,29 @@ struct LimitEngineTests {
         buckets: [.init(name: "burst", max: 3, interval: 600), .init(name: "daily", max: 5, interval: 86_400)]
     )
 
+    static let phoneSid = "LM" + String(repeating: "1", count: 32)
+    static let key = "+41790000000"
+
     static func at(_ seconds: Double) -> Date { start.addingTimeInterval(seconds) }
+
+    /// Accepted sends of `phone` at `times` (seconds from start) for `keyValue`.
+    static func history(_ times: [Double], limitSid: String = phoneSid, keyValue: String = key) -> [LimitEngine
+        .SendEvent]
+    {
+        times.map { .init(limitSid: limitSid, keyValue: keyValue, at: at($0)) }
+    }
 
     /// Sends at `times` (seconds from start), each recorded only when admitted; the refusals by index.
     static func run(_ times: [Double], limit: Limit = phone) -> [Int: LimitEngine.Refusal] {
-        var accepted: [Date] = []
+        var accepted: [LimitEngine.SendEvent] = []
         var refusals: [Int: LimitEngine.Refusal] = [:]
         for (index, time) in times.enumerated() {
-            let application = LimitEngine.Application(limit: limit, keyValue: "+41790000000", acceptedSends: accepted)
+            let application = LimitEngine.Application(
+                limitSid: phoneSid, limit: limit, keyValue: key, history: accepted)
             if let refusal = LimitEngine.check([application], at: at(time)) {
                 refusals[index] = refusal
             } else {
-                accepted.append(at(time))
+                accepted += history([time])
             }
         }
         return refusals
@@ -62,10 +73,44 @@ struct LimitEngineTests {
         #expect(refusal.retryAfter == 3_590)
     }
 
-    @Test("other key values and other limits do not count")
+    @Test("other key values and other limits do not count; the same history for this key does")
     func separateKeys() {
-        let application = LimitEngine.Application(limit: Self.phone, keyValue: "+41790000001", acceptedSends: [])
-        #expect(LimitEngine.check([application], at: Self.at(0)) == nil)
+        // Three sends fill the burst bucket for the key they name, whichever limit they are recorded under.
+        let full = [0.0, 60, 120]
+        let otherKey = Self.history(full, keyValue: "+41790000001")
+        let otherLimit = Self.history(full, limitSid: "LM" + String(repeating: "2", count: 32))
+        func check(_ history: [LimitEngine.SendEvent]) -> LimitEngine.Refusal? {
+            LimitEngine.check(
+                [.init(limitSid: Self.phoneSid, limit: Self.phone, keyValue: Self.key, history: history)],
+                at: Self.at(180)
+            )
+        }
+        #expect(check(otherKey + otherLimit) == nil)
+        #expect(check(otherKey + otherLimit + Self.history(full))?.bucket == "burst")
         #expect(LimitEngine.horizon([Self.phone]) == 86_400)
+    }
+
+    @Test("the history belongs to the limit's sid: a renamed limit keeps counting")
+    func renameKeepsHistory() {
+        var renamed = Self.phone
+        renamed.name = "per_phone"
+        let application = LimitEngine.Application(
+            limitSid: Self.phoneSid, limit: renamed, keyValue: Self.key, history: Self.history([0, 60, 120]))
+        #expect(LimitEngine.check([application], at: Self.at(180))?.limit == "per_phone")
+    }
+
+    @Test("a send is forgotten only once no bucket any limit may have could still count it")
+    func retention() {
+        let event = LimitEngine.SendEvent(limitSid: Self.phoneSid, keyValue: Self.key, at: Self.at(0))
+        let year = Double(PolicyRules.bucketInterval.upperBound)
+        #expect(LimitEngine.retention == 31_536_000)
+        #expect(!LimitEngine.isExpired(event, at: Self.at(year - 1)))
+        #expect(LimitEngine.isExpired(event, at: Self.at(year)))
+        // A bucket of the longest interval still counts the send one second before it expires.
+        let yearly = Limit(name: "yearly", buckets: [.init(name: "y", max: 1, interval: Int(year))])
+        let application = LimitEngine.Application(
+            limitSid: Self.phoneSid, limit: yearly, keyValue: Self.key, history: [event])
+        #expect(LimitEngine.check([application], at: Self.at(year - 1)) != nil)
+        #expect(LimitEngine.check([application], at: Self.at(year)) == nil)
     }
 }

@@ -101,7 +101,7 @@ actor OTPEngine {
             )
         }
         try await store.recordSend(
-            accountSid: accountSid, keys: request.limits.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, at: now
+            applications.map { .init(limitSid: $0.limitSid, keyValue: $0.keyValue, at: now) }, at: now
         )
         let code = request.code ?? CodeHasher.randomCode(length: codeLength)
         session.codeHash = hasher.hash(code)
@@ -220,16 +220,17 @@ actor OTPEngine {
             let (items, _) = try await storeCall { () throws(PolicyStoreError) in
                 try await policies.search(LimitResource.self, accountSid: accountSid, name: name, offset: 0, limit: 1)
             }
-            guard let limit = items.first?.limit else {
+            guard let resource = items.first else {
                 unknown.append(
                     .init(
                         field: FieldPath([.key("limits"), .key(name)]), kind: .invalidFormat,
                         message: "no limit named '\(name)' in this account"))
                 continue
             }
+            let limit = resource.limit
             let since = now.addingTimeInterval(-Double(LimitEngine.horizon([limit])))
-            let times = try await store.sendTimes(accountSid: accountSid, limit: name, value: value, since: since)
-            applications.append(.init(limit: limit, keyValue: value, acceptedSends: times))
+            let history = try await store.sends(limitSid: resource.sid, value: value, since: since)
+            applications.append(.init(limitSid: resource.sid, limit: limit, keyValue: value, history: history))
         }
         guard unknown.isEmpty else { throw APIError.invalid(unknown) }
         return applications

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LimitEngine
 
 /// OTP sessions and the accepted sends limits count, in the emulator's SQLite database.
 struct OTPStore: Sendable {
@@ -54,29 +55,32 @@ struct OTPStore: Sendable {
         return try rows.map { try JSONDecoder().decode(OTPSession.self, from: $0) }
     }
 
-    /// Records one accepted send for each limit and key value.
-    func recordSend(accountSid: String, keys: [(limit: String, value: String)], at date: Date) async throws {
-        guard !keys.isEmpty else { return }
+    /// Records one accepted send for each limit (by sid) and key value, and forgets sends no limit can count any
+    /// more, so the table holds at most `LimitEngine.retention` seconds of sends.
+    func recordSend(_ events: [LimitEngine.SendEvent], at now: Date) async throws {
+        guard !events.isEmpty else { return }
         try await writer.write { db in
-            for key in keys {
+            for event in events {
                 try db.execute(
-                    sql: "INSERT INTO send_event (account_sid, limit_name, key_value, at) VALUES (?, ?, ?, ?)",
-                    arguments: [accountSid, key.limit, key.value, date.timeIntervalSince1970]
+                    sql: "INSERT INTO send_event (limit_sid, key_value, at) VALUES (?, ?, ?)",
+                    arguments: [event.limitSid, event.keyValue, event.at.timeIntervalSince1970]
                 )
             }
+            try db.execute(
+                sql: "DELETE FROM send_event WHERE at <= ?",
+                arguments: [now.timeIntervalSince1970 - Double(LimitEngine.retention)]
+            )
         }
     }
 
-    /// When sends with `limit` and `value` were accepted after `since`.
-    func sendTimes(accountSid: String, limit: String, value: String, since: Date) async throws -> [Date] {
+    /// The sends accepted with the limit `limitSid` and `value` after `since`.
+    func sends(limitSid: String, value: String, since: Date) async throws -> [LimitEngine.SendEvent] {
         try await writer.read { db in
             try Double.fetchAll(
                 db,
-                sql: """
-                    SELECT at FROM send_event WHERE account_sid = ? AND limit_name = ? AND key_value = ? AND at > ?
-                    """,
-                arguments: [accountSid, limit, value, since.timeIntervalSince1970]
-            ).map { Date(timeIntervalSince1970: $0) }
+                sql: "SELECT at FROM send_event WHERE limit_sid = ? AND key_value = ? AND at > ?",
+                arguments: [limitSid, value, since.timeIntervalSince1970]
+            ).map { LimitEngine.SendEvent(limitSid: limitSid, keyValue: value, at: Date(timeIntervalSince1970: $0)) }
         }
     }
 }
