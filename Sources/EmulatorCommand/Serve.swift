@@ -47,6 +47,27 @@ struct Serve: AsyncParsableCommand {
             "Make this share of deliveries fail (0 to 1), so workflow fallback can be seen.", valueName: "share"))
     var deliveryFailureRate = 0.0
 
+    @Option(
+        help: ArgumentHelp(
+            "Failed logins one client address may make in --login-failure-window before it gets 429s.",
+            valueName: "count"))
+    var loginFailures = FailedLoginLimit.standard.maxFailures
+
+    @Option(help: ArgumentHelp("The sliding window of --login-failures, in seconds.", valueName: "seconds"))
+    var loginFailureWindow = FailedLoginLimit.standard.window
+
+    @Option(
+        help: ArgumentHelp(
+            "Close a connection when nothing arrives for this many seconds (between requests or inside one).",
+            valueName: "seconds"))
+    var idleTimeout = 75.0
+
+    @Option(
+        help: ArgumentHelp(
+            "Answer 408 and close the connection when a request takes longer than this to arrive, body included.",
+            valueName: "seconds"))
+    var readTimeout = 30.0
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -61,6 +82,12 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--delivery-failure-rate must be between 0 and 1")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let problem = FailedLoginLimit(maxFailures: loginFailures, window: loginFailureWindow).problem {
+            throw ValidationError(problem)
+        }
+        guard idleTimeout > 0, readTimeout > 0 else {
+            throw ValidationError("--idle-timeout and --read-timeout must be more than 0 seconds")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("--log-level must be one of \(levels)")
@@ -77,6 +104,9 @@ struct Serve: AsyncParsableCommand {
         configuration.outboxEnabled = !noOutbox
         configuration.deliveryLogPath = deliveryLog
         configuration.deliveryFailureRate = deliveryFailureRate
+        configuration.failedLoginLimit = FailedLoginLimit(maxFailures: loginFailures, window: loginFailureWindow)
+        configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        configuration.readTimeout = .milliseconds(Int64(readTimeout * 1000))
         let storage = database.map { "database \($0)" } ?? "in memory"
         let host = self.host
         let emulator = try buildEmulator(configuration: configuration) { port in

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MittoWire
 import NIOCore
+import PolicyModel
 
 /// Serves the route table: format negotiation, 404 and 405, Basic auth, the IP allowlist, body limits and types,
 /// injected faults, and rendering every answer and error in JSON or XML.
@@ -20,6 +21,7 @@ public struct APIResponder: HTTPResponder {
     let directory: AccountDirectory
     let faults: FaultInjector
     let journal: RequestJournal
+    let failedLogins: FailedLogins
 
     /// Answers one request.
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -61,7 +63,7 @@ public struct APIResponder: HTTPResponder {
         }
         var caller: AccountDirectory.Entry?
         if route.requiresAuth {
-            caller = try authenticate(request, context: context)
+            caller = try await authenticate(request, context: context)
         }
         if let fault = await faults.take(method: request.method, path: path, when: .beforeHandling) {
             try await fault.fire()
@@ -77,20 +79,41 @@ public struct APIResponder: HTTPResponder {
         return response
     }
 
-    private func authenticate(_ request: Request, context: Context) throws -> AccountDirectory.Entry {
+    /// The caller, checked in an order that tells an address nothing it may not know: the allowlist before the
+    /// key (a refused address cannot tell a right key from a wrong one), and an address that failed too often is
+    /// refused before its key is compared.
+    private func authenticate(_ request: Request, context: Context) async throws -> AccountDirectory.Entry {
+        guard let address = context.remoteAddress?.ipAddress, directory.allowsAnyAccount(from: address) else {
+            let shown = context.remoteAddress?.ipAddress ?? "an unknown address"
+            throw APIError(.forbidden, "Requests from \(shown) are not allowed")
+        }
+        guard let (sid, apiKey) = Self.credentials(request) else { throw APIError.unauthorized }
+        if let claimed = directory.entry(sid: sid), !claimed.allowlist.allows(address) {
+            throw APIError(.forbidden, "Requests from \(address) are not allowed for account \(sid)")
+        }
+        if let refusal = await failedLogins.refusal(for: address) {
+            throw APIError(
+                .tooManyRequests,
+                "Too many failed logins from \(address): \(refusal.count) in \(DurationText.format(refusal.interval)); "
+                    + "retry in \(refusal.retryAfter)s",
+                headers: [.retryAfter: String(refusal.retryAfter)]
+            )
+        }
+        guard let entry = directory.authenticate(sid: sid, apiKey: apiKey) else {
+            await failedLogins.recordFailure(from: address)
+            throw APIError.unauthorized
+        }
+        return entry
+    }
+
+    /// The sid and key of a Basic `Authorization` header, or nil when there is none or it cannot be read.
+    private static func credentials(_ request: Request) -> (sid: String, apiKey: String)? {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
             let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
             let credentials = String(data: decoded, encoding: .utf8),
-            let colon = credentials.firstIndex(of: ":"),
-            let entry = directory.authenticate(
-                sid: String(credentials[..<colon]), apiKey: String(credentials[credentials.index(after: colon)...])
-            )
-        else { throw APIError.unauthorized }
-        guard let address = context.remoteAddress?.ipAddress, entry.allowlist.allows(address) else {
-            let shown = context.remoteAddress?.ipAddress ?? "an unknown address"
-            throw APIError(.forbidden, "Requests from \(shown) are not allowed for account \(entry.account.sid)")
-        }
-        return entry
+            let colon = credentials.firstIndex(of: ":")
+        else { return nil }
+        return (String(credentials[..<colon]), String(credentials[credentials.index(after: colon)...]))
     }
 
     private func query(_ request: Request) throws -> WireValue {
@@ -110,6 +133,10 @@ public struct APIResponder: HTTPResponder {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: Self.maxBodySize)
+        } catch is RequestReadTimeout {
+            throw APIError(
+                .requestTimeout, "The request body did not arrive in time", headers: [.connection: "close"]
+            )
         } catch {
             throw APIError.tooLarge
         }

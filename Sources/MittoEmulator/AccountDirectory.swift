@@ -38,6 +38,14 @@ public struct AccountDirectory: Sendable {
         return constantTimeEquals(entry.account.apiKey, apiKey) ? entry : nil
     }
 
+    /// The account `sid` names, before its key is checked: its allowlist is checked first.
+    func entry(sid: String) -> Entry? { entries[sid] }
+
+    /// Whether any account accepts requests from `address`; the others are refused before credentials are read.
+    func allowsAnyAccount(from address: String) -> Bool {
+        entries.values.contains { $0.allowlist.allows(address) }
+    }
+
     /// Whether `caller` may read and change objects of `target`: its own, or a sub-account's.
     func may(_ caller: String, actOn target: String) -> Bool {
         caller == target || entries[target]?.parentSid == caller

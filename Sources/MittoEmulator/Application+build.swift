@@ -24,6 +24,11 @@ public func buildEmulator(
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) throws(EmulatorConfigurationError) -> Emulator {
     guard !configuration.accounts.isEmpty else { throw .noAccounts }
+    if let problem = configuration.failedLoginLimit.problem { throw .invalidSetting(problem) }
+    for (name, timeout) in [("idle", configuration.idleTimeout), ("read", configuration.readTimeout)]
+    where timeout <= .zero {
+        throw .invalidSetting("the \(name) timeout must be longer than 0 seconds")
+    }
     let directory = try AccountDirectory(accounts: configuration.accounts)
     let store = try SQLitePolicyStore(configuration.storage)
     let faults = FaultInjector()
@@ -45,10 +50,18 @@ public func buildEmulator(
         routes: routes,
         directory: directory,
         faults: faults,
-        journal: journal
+        journal: journal,
+        failedLogins: FailedLogins(configuration.failedLoginLimit, now: configuration.environment.now)
     )
+    let readTimeout = TimeAmount(configuration.readTimeout)
     let application = Application(
         responder: responder,
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestReadDeadline(timeout: readTimeout)],
+                idleTimeout: TimeAmount(configuration.idleTimeout)
+            )
+        ),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "mitto-emulator"

@@ -24,6 +24,15 @@ public struct EmulatorConfiguration: Sendable {
     public var callbackRetryDelays: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4)]
     /// How often workflow steps and expiries are checked on the wall clock.
     public var tickInterval: Duration = .milliseconds(250)
+    /// Failed logins one client address may make before its attempts get 429 with `Retry-After`.
+    public var failedLoginLimit = FailedLoginLimit.standard
+    /// How long a connection may stay open with nothing arriving, between requests or inside one (a head sent
+    /// slowly included); longer than the 60 s clients keep idle connections, so a client never reuses one the
+    /// emulator is closing.
+    public var idleTimeout: Duration = .seconds(75)
+    /// How long a request may take from its head to its last body byte; a slower one is answered 408 and its
+    /// connection closed.
+    public var readTimeout: Duration = .seconds(30)
 
     /// Creates a configuration.
     public init(

@@ -16,6 +16,8 @@ public enum EmulatorConfigurationError: Error, Hashable, Sendable, CustomStringC
     case database(path: String, reason: String)
     /// The delivery log could not be opened for appending.
     case deliveryLog(path: String)
+    /// A limit or timeout out of range; the text says which and why.
+    case invalidSetting(String)
 
     /// A sentence for the person starting the emulator.
     public var description: String {
@@ -31,6 +33,7 @@ public enum EmulatorConfigurationError: Error, Hashable, Sendable, CustomStringC
             "no account configured: pass --accounts FILE, or --account-sid and --api-key (or MITTO_ACCOUNT_SID and MITTO_API_KEY)"
         case .database(let path, let reason): "cannot open database \(path): \(reason)"
         case .deliveryLog(let path): "cannot open the delivery log \(path) for appending"
+        case .invalidSetting(let reason): reason
         }
     }
 }

@@ -27,16 +27,19 @@ struct RouterTests {
         }
     }
 
-    @Test("the OpenAPI document needs no credentials; everything else does")
+    @Test("the OpenAPI document needs no credentials; everything else first needs an allowed address")
     func authentication() async throws {
         try await Self.makeEmulator().application.test(.router) { client in
             try await client.execute(uri: "/2fa/openapi.yaml", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body).hasPrefix("openapi: 3.1.0"))
             }
+            // Without a socket there is no peer address, which no allowlist admits.
             try await client.execute(uri: "/2fa/limits/search", method: .get) { response in
-                #expect(response.status == .unauthorized)
-                #expect(response.headers[.wwwAuthenticate] == #"Basic realm="Mitto 2FA""#)
+                #expect(response.status == .forbidden)
+                #expect(
+                    String(buffer: response.body)
+                        == #"{"code":403,"message":"Requests from an unknown address are not allowed"}"#)
             }
         }
     }
