@@ -65,7 +65,9 @@ public struct APIResponder: HTTPResponder {
         if route.requiresAuth {
             caller = try await authenticate(request, context: context)
         }
-        if let fault = await faults.take(method: request.method, path: path, when: .beforeHandling) {
+        if let fault = await faults.take(
+            method: request.method, path: path, when: .beforeHandling, accountSid: caller?.account.sid
+        ) {
             try await fault.fire()
         }
         let (body, isForm) = try await readBody(request)
@@ -73,7 +75,9 @@ public struct APIResponder: HTTPResponder {
             caller: caller, parameters: parameters, query: try query(request), body: body, bodyIsForm: isForm
         )
         let response = try await route.handler(apiRequest)
-        if let fault = await faults.take(method: request.method, path: path, when: .afterHandling) {
+        if let fault = await faults.take(
+            method: request.method, path: path, when: .afterHandling, accountSid: caller?.account.sid
+        ) {
             try await fault.fire()
         }
         return response

@@ -1,9 +1,11 @@
 import HTTPTypes
+import MittoWire
 
 /// Failures the emulator is told to produce, so clients can be tested against 429s, 5xx and slow answers.
 ///
-/// Faults are set in process (`EmulatorApplication.faults`) or over HTTP (`POST /_emulator/faults`), and each
-/// fires for its next `times` matching requests.
+/// Faults are set in process (`Emulator.faults`), for every account, or over HTTP (`POST /_emulator/faults`), for
+/// the caller's own requests only, so one account cannot break or slow another's. Each fires for its next `times`
+/// matching requests.
 public actor FaultInjector {
     /// One injected failure.
     public struct Fault: Sendable, Codable, Hashable {
@@ -62,13 +64,23 @@ public actor FaultInjector {
             )
         }
 
-        /// What is wrong with the fault, or nil when it can be injected.
-        public var problem: String? {
-            if let status, !(100...599).contains(status) { return "status must be between 100 and 599, got \(status)" }
-            if let delay, !(0...300).contains(delay) { return "delay must be between 0 and 300 seconds, got \(delay)" }
-            if let retryAfter, retryAfter < 0 { return "retryAfter must be 0 or more, got \(retryAfter)" }
-            if times < 1 { return "times must be 1 or more, got \(times)" }
-            return nil
+        /// What is wrong with the fault, one detail per field; empty when it can be injected.
+        ///
+        /// Only error statuses can be injected: a 1xx would leave the client waiting for a final answer, and a
+        /// 2xx or 3xx in the error envelope is neither the real answer nor a failure.
+        public var problems: [ErrorDetail] {
+            var problems: [ErrorDetail] = []
+            if let status, !(400...599).contains(status) {
+                problems.append(.init(field: "status", problem: "must be between 400 and 599, got \(status)"))
+            }
+            if let delay, !(0...300).contains(delay) {
+                problems.append(.init(field: "delay", problem: "must be between 0 and 300 seconds, got \(delay)"))
+            }
+            if let retryAfter, retryAfter < 0 {
+                problems.append(.init(field: "retryAfter", problem: "must be 0 or more, got \(retryAfter)"))
+            }
+            if times < 1 { problems.append(.init(field: "times", problem: "must be 1 or more, got \(times)")) }
+            return problems
         }
 
         /// Waits, then throws the injected status if there is one.
@@ -83,16 +95,30 @@ public actor FaultInjector {
         }
     }
 
-    private var pending: [Fault] = []
+    /// A pending fault and the account whose requests it fires on; nil for every account.
+    private struct Pending {
+        var accountSid: String?
+        var fault: Fault
+    }
+
+    private var pending: [Pending] = []
     private var fired = 0
 
     /// Creates an injector with no faults.
     public init() {}
 
-    /// Adds a fault after those already pending; one with a `problem` is ignored.
+    /// Adds a fault for every account's requests, after those already pending; one with `problems` is ignored.
+    ///
+    /// Only the process that runs the emulator can do this; over HTTP a fault belongs to the caller.
     public func add(_ fault: Fault) {
-        guard fault.problem == nil else { return }
-        pending.append(fault)
+        guard fault.problems.isEmpty else { return }
+        pending.append(Pending(accountSid: nil, fault: fault))
+    }
+
+    /// Adds a fault that fires only on requests authenticated as `accountSid`.
+    public func add(_ fault: Fault, for accountSid: String) {
+        guard fault.problems.isEmpty else { return }
+        pending.append(Pending(accountSid: accountSid, fault: fault))
     }
 
     /// Removes every pending fault.
@@ -100,19 +126,26 @@ public actor FaultInjector {
         pending.removeAll()
     }
 
+    /// Removes the faults `accountSid` added, leaving other accounts' and the process's.
+    public func clear(for accountSid: String) {
+        pending.removeAll { $0.accountSid == accountSid }
+    }
+
     /// How many faults have fired since start.
     public var firedCount: Int { fired }
 
-    /// The next pending fault for this request, used up by one.
-    func take(method: HTTPRequest.Method, path: String, when: Fault.When) -> Fault? {
+    /// The next pending fault for this request of `accountSid` (nil when unauthenticated), used up by one.
+    func take(method: HTTPRequest.Method, path: String, when: Fault.When, accountSid: String?) -> Fault? {
         guard
-            let index = pending.firstIndex(where: {
-                $0.when == when && $0.path == path && ($0.method.map { $0.uppercased() == method.rawValue } ?? true)
+            let index = pending.firstIndex(where: { entry in
+                let fault = entry.fault
+                return (entry.accountSid == nil || entry.accountSid == accountSid) && fault.when == when
+                    && fault.path == path && (fault.method.map { $0.uppercased() == method.rawValue } ?? true)
             })
         else { return nil }
-        let fault = pending[index]
-        pending[index].times -= 1
-        if pending[index].times <= 0 { pending.remove(at: index) }
+        let fault = pending[index].fault
+        pending[index].fault.times -= 1
+        if pending[index].fault.times <= 0 { pending.remove(at: index) }
         fired += 1
         return fault
     }
