@@ -56,6 +56,21 @@ struct BodyReader {
         return text
     }
 
+    /// An optional filter, or an optional `accountSid`: absent is fine, empty is a problem.
+    ///
+    /// An empty value would otherwise read as absent, and `?accountSid=` or `?startDate=` would quietly search the
+    /// caller's own account, or every date, when the caller meant something narrower.
+    mutating func filter(_ fields: Fields, _ key: String) -> String? {
+        if case .string(let text)? = fields.values[key], text.isEmpty {
+            problems.append(
+                .init(
+                    field: fields.path.appending(key), kind: .invalidFormat,
+                    message: "must not be empty; leave it out instead"))
+            return nil
+        }
+        return string(fields, key)
+    }
+
     /// A required or optional integer.
     mutating func int(_ fields: Fields, _ key: String, required: Bool = false) -> Int? {
         guard let value = present(fields, key, required: required) else { return nil }

@@ -13,7 +13,7 @@ enum PolicyBodies {
         else { return .failure(.invalid(reader.problems)) }
         let name = reader.string(fields, "name", required: true)
         let description = reader.string(fields, "description")
-        let accountSid = reader.string(fields, "accountSid")
+        let accountSid = reader.filter(fields, "accountSid")
         var buckets: [Bucket] = []
         for (index, item) in (reader.list(fields, "buckets", required: true) ?? []).enumerated() {
             let path = FieldPath([.key("buckets"), .index(index)])
@@ -45,7 +45,7 @@ enum PolicyBodies {
         let codeLength = reader.int(fields, "codeLength") ?? PolicyRules.codeLengthDefault
         let codeTtl = reader.int(fields, "codeTtl") ?? PolicyRules.codeTtlDefault
         let maxAttempts = reader.int(fields, "maxAttempts") ?? PolicyRules.maxAttemptsDefault
-        let accountSid = reader.string(fields, "accountSid")
+        let accountSid = reader.filter(fields, "accountSid")
         var steps: [Step] = []
         for (index, item) in (reader.list(fields, "steps", required: true) ?? []).enumerated() {
             if let step = self.step(item, at: FieldPath([.key("steps"), .index(index)]), reader: &reader) {

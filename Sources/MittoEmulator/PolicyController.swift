@@ -141,8 +141,8 @@ struct SearchQuery {
     init(_ query: WireValue) throws {
         var reader = BodyReader(valuesAreText: true)
         let fields = reader.object(query, at: FieldPath(), known: ["name", "accountSid", "page", "pageSize"])
-        name = fields.flatMap { reader.string($0, "name") }
-        accountSid = fields.flatMap { reader.string($0, "accountSid") }
+        name = fields.flatMap { reader.filter($0, "name") }
+        accountSid = fields.flatMap { reader.filter($0, "accountSid") }
         page = fields.flatMap { reader.int($0, "page") } ?? 0
         pageSize = fields.flatMap { reader.int($0, "pageSize") } ?? Paging.defaultPageSize
         if !(0...Self.maxPage).contains(page) {

@@ -73,6 +73,51 @@ struct RequestErrorsTests {
         }
     }
 
+    struct EmptyFilter: Sendable, CustomTestStringConvertible {
+        var method: String
+        var path: String
+        var body: String?
+        var contentType: String = "application/x-www-form-urlencoded"
+        var field: String
+        var testDescription: String { "\(method) \(path) \(body ?? "")" }
+    }
+
+    static let emptyFilters: [EmptyFilter] = [
+        .init(method: "GET", path: "/2fa/limits/search?accountSid=", field: "accountSid"),
+        .init(method: "GET", path: "/2fa/limits/search?name=", field: "name"),
+        .init(method: "GET", path: "/2fa/workflows/search?accountSid=&page=0", field: "accountSid"),
+        .init(method: "GET", path: "/2fa/search?accountSid=", field: "accountSid"),
+        .init(method: "GET", path: "/2fa/search?startDate=", field: "startDate"),
+        .init(method: "POST", path: "/2fa/search", body: "accountSid=", field: "accountSid"),
+        .init(method: "POST", path: "/2fa/search", body: "to=", field: "to"),
+        .init(
+            method: "POST", path: "/2fa/search", body: #"{"accountSid":""}"#, contentType: "application/json",
+            field: "accountSid"),
+        .init(method: "GET", path: "/2fa/usage/records?startDate=", field: "startDate"),
+        .init(method: "GET", path: "/2fa/usage/records/daily?endDate=", field: "endDate"),
+        .init(method: "POST", path: "/2fa/usage/records", body: "accountSid=", field: "accountSid"),
+        .init(method: "GET", path: "/2fa/usage/records?channel=", field: "channel"),
+        .init(method: "GET", path: "/_emulator/outbox?to=", field: "to"),
+        .init(
+            method: "POST", path: "/2fa/limits",
+            body: "name=x&accountSid=&buckets[0][name]=b&buckets[0][max]=1&buckets[0][interval]=60",
+            field: "accountSid"),
+    ]
+
+    @Test("an empty filter or accountSid is a 400 naming the field, not a search without it", arguments: emptyFilters)
+    func emptyFilter(_ filter: EmptyFilter) async throws {
+        try await withRunningEmulator { emulator in
+            let response = try await RawHTTP(emulator).send(
+                filter.method, filter.path, body: filter.body, contentType: filter.contentType)
+            #expect(response.status == 400)
+            #expect(response.json["code"] as? Int == 400)
+            #expect(
+                response.json["details"] as? [[String: String]] == [
+                    ["field": filter.field, "problem": "must not be empty; leave it out instead"]
+                ])
+        }
+    }
+
     @Test("malformed JSON is a 400 that says where")
     func malformedJSON() async throws {
         try await withRunningEmulator { emulator in

@@ -45,7 +45,7 @@ struct OTPController: Sendable {
                 Route(method: .get, pattern: "/_emulator/outbox") { request in
                     var reader = BodyReader(valuesAreText: true)
                     let fields = reader.object(request.query, at: FieldPath(), known: ["to"])
-                    let to = fields.flatMap { reader.string($0, "to") }
+                    let to = fields.flatMap { reader.filter($0, "to") }
                     guard reader.problems.isEmpty else { throw APIError.invalid(reader.problems) }
                     try await engine.advance()
                     let messages = await outbox.messages(accountSids: [request.account.account.sid], to: to)
@@ -90,7 +90,7 @@ struct OTPController: Sendable {
         for key in [
             "requestID", "to", "from", "channel", "workflow", "status", "service", "accountSid", "startDate", "endDate",
         ] {
-            text[key] = reader.string(fields, key)
+            text[key] = reader.filter(fields, key)
         }
         let page = reader.int(fields, "page") ?? 0
         let pageSize = reader.int(fields, "pageSize") ?? Paging.defaultPageSize

@@ -35,7 +35,7 @@ struct SendRequest: Sendable {
         }
         let to = reader.string(fields, "to", required: true)
         var send = SendRequest(to: to ?? "", limits: [:])
-        send.accountSid = reader.string(fields, "accountSid")
+        send.accountSid = reader.filter(fields, "accountSid")
         send.service = reader.string(fields, "service")
         send.from = reader.string(fields, "from")
         send.body = reader.string(fields, "body")

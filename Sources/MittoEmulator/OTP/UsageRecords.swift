@@ -43,10 +43,10 @@ struct UsageRecords: Sendable {
             let fields = reader.object(
                 filters, at: FieldPath(), known: ["startDate", "endDate", "channel", "accountSid"])
         else { throw APIError.invalid(reader.problems) }
-        let startText = reader.string(fields, "startDate")
-        let endText = reader.string(fields, "endDate")
-        let channel = reader.string(fields, "channel")
-        let account = reader.string(fields, "accountSid") ?? caller
+        let startText = reader.filter(fields, "startDate")
+        let endText = reader.filter(fields, "endDate")
+        let channel = reader.filter(fields, "channel")
+        let account = reader.filter(fields, "accountSid") ?? caller
         var problems = reader.problems
         let startDate = startText.flatMap(Timestamp.parseDay)
         let endDate = endText.flatMap(Timestamp.parseDay)
