@@ -81,13 +81,14 @@ public struct ProjectFile: Hashable, Sendable {
         environments.first { $0.name == name }
     }
 
-    /// Reads and checks the project file at `path`.
+    /// Reads and checks the project file at `path`; `source` is its text for showing under diagnostics, with
+    /// secrets masked (``maskedSource(_:)``).
     public static func load(path: String) -> (ProjectFile?, [Diagnostic], source: String) {
         guard let data = FileManager.default.contents(atPath: path) else {
             return (nil, [.error("file-unreadable", "\(path): cannot read the project file", at: nil)], "")
         }
         let (project, diagnostics) = decode(Array(data), path: path)
-        return (project, diagnostics, String(decoding: data, as: UTF8.self))
+        return (project, diagnostics, maskedSource(Array(data)))
     }
 
     /// Checks a project file's text; the pure core of `load`.
