@@ -67,12 +67,9 @@ struct Workspace {
         )
     }
 
-    /// Where manifests find `${var.NAME}` and `${env:NAME}`.
+    /// Where manifests find `${var.NAME}`: the environment's variables, reading the process environment now.
     var scope: VariableScope {
-        VariableScope(
-            variables: environment.variables, environment: ProcessInfo.processInfo.environment,
-            origin: "environment '\(environment.name)'"
-        )
+        VariableScope(environment, processEnvironment: ProcessInfo.processInfo.environment)
     }
 
     /// Loads the manifests; the project file's own problems come first, and stop loading when they are errors.

@@ -1,19 +1,28 @@
 import YAMLNodes
 
-/// Replaces `${var.NAME}` and `${env:NAME}` in scalars.
+/// Replaces `${var.NAME}` in manifest scalars.
+///
+/// Manifests never read the process environment themselves: a manifest comes in with a pull request, and whatever
+/// it reads ends up in the plan, the pull-request comment and the account. Environment values enter through the
+/// project file's `variables` (`window: ${env:MITTO_WINDOW}`), which the project's owner writes.
 enum Interpolation {
-    /// A reference that names nothing.
-    struct Undefined: Error {
-        var reference: String
-        var isEnvironment: Bool
+    /// Why a reference could not be filled in.
+    enum Failure: Error {
+        /// `${var.NAME}` names no variable of the environment.
+        case undefinedVariable(String)
+        /// `${env:NAME}` written into a manifest.
+        case environmentReference(String)
+        /// `${var.NAME}` names a variable that reads an environment variable which is not set.
+        case unsetEnvironmentVariable(variable: String, environmentVariable: String)
     }
 
     /// The scalar with its references filled in, or itself when it has none.
     ///
     /// A scalar that is exactly one reference takes the value's type, quoted or not: `${var.burst}` and
-    /// `"${var.burst}"` with `burst: 3` both read as the integer 3 (flow style needs the quotes). Text around a
-    /// reference makes the result text.
-    static func resolve(_ node: YAMLNode, in scope: VariableScope) throws(Undefined) -> YAMLNode {
+    /// `"${var.burst}"` with `burst: 3` both read as the integer 3 (flow style needs the quotes). A variable that
+    /// reads the environment is typed as YAML types the text (`3` a number, `10m` text). Text around a reference
+    /// makes the result text.
+    static func resolve(_ node: YAMLNode, in scope: VariableScope) throws(Failure) -> YAMLNode {
         guard case .scalar(let text, _) = node.kind, text.contains("${") else { return node }
         var output = ""
         var rest = Substring(text)
@@ -29,15 +38,9 @@ enum Interpolation {
             let reference = String(rest[open.upperBound..<close])
             let value: (text: String, isText: Bool)
             if reference.hasPrefix("var.") {
-                guard let variable = scope.variables[String(reference.dropFirst(4))] else {
-                    throw Undefined(reference: reference, isEnvironment: false)
-                }
-                value = (variable.description, variable.isText)
+                value = try variable(String(reference.dropFirst(4)), in: scope)
             } else if reference.hasPrefix("env:") {
-                guard let variable = scope.environment[String(reference.dropFirst(4))] else {
-                    throw Undefined(reference: reference, isEnvironment: true)
-                }
-                value = (variable, false)
+                throw .environmentReference(String(reference.dropFirst(4)))
             } else {
                 output += rest[open.lowerBound...close]
                 rest = rest[rest.index(after: close)...]
@@ -54,5 +57,21 @@ enum Interpolation {
         var resolved = node
         resolved.kind = .scalar(output, newStyle)
         return resolved
+    }
+
+    private static func variable(_ name: String, in scope: VariableScope) throws(Failure) -> (
+        text: String, isText: Bool
+    ) {
+        switch scope.variables[name] {
+        case nil:
+            throw .undefinedVariable(name)
+        case .environmentVariable(let environmentVariable)?:
+            guard let text = scope.environment[environmentVariable] else {
+                throw .unsetEnvironmentVariable(variable: name, environmentVariable: environmentVariable)
+            }
+            return (text, false)
+        case let value?:
+            return (value.description, value.isText)
+        }
     }
 }

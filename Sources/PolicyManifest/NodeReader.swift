@@ -72,25 +72,13 @@ struct NodeReader {
         return result
     }
 
-    /// The scalar with variables filled in, or nil (reported) when a reference is undefined.
+    /// The scalar with variables filled in, or nil (reported) when a reference cannot be filled in.
     mutating func resolved(_ node: YAMLNode) -> YAMLNode? {
         guard let scope else { return node }
         do {
             return try Interpolation.resolve(node, in: scope)
         } catch {
-            let origin = scope.origin.isEmpty ? "" : " in \(scope.origin)"
-            if error.isEnvironment {
-                self.error(
-                    "undefined-variable", "environment variable \(error.reference.dropFirst(4)) is not set", at: node
-                )
-            } else {
-                self.error(
-                    "undefined-variable", "variable '\(error.reference.dropFirst(4))' is not defined\(origin)",
-                    at: node,
-                    hint: Suggestion.hint(for: String(error.reference.dropFirst(4)), in: Array(scope.variables.keys))
-                        ?? "define it under the environment's variables in mitto-policy.yaml"
-                )
-            }
+            report(.interpolationFailure(error, at: location(node), scope: scope))
             return nil
         }
     }
@@ -172,6 +160,40 @@ struct NodeReader {
         case .int?, .float?: return "the number \(shown)"
         case .bool?: return shown
         default: return "'\(shown)'"
+        }
+    }
+}
+
+extension Diagnostic {
+    /// A `${…}` reference in a manifest that cannot be filled in.
+    static func interpolationFailure(
+        _ failure: Interpolation.Failure, at location: SourceLocation, scope: VariableScope
+    ) -> Diagnostic {
+        let origin = scope.origin.isEmpty ? "" : " in \(scope.origin)"
+        switch failure {
+        case .undefinedVariable(let name):
+            return .error(
+                "undefined-variable", "variable '\(name)' is not defined\(origin)", at: location,
+                hint: Suggestion.hint(for: name, in: Array(scope.variables.keys))
+                    ?? "define it under the environment's variables in mitto-policy.yaml"
+            )
+        case .environmentReference(let name):
+            // The hint names the variable, never its value: the value may be a secret.
+            let variable = name.lowercased()
+            return .error(
+                "env-in-manifest",
+                "a manifest cannot read the environment: ${env:\(name)} would put its value into the plan, the "
+                    + "pull-request comment and the account",
+                at: location,
+                hint: "define a variable in the environment's variables in mitto-policy.yaml "
+                    + "(variables: {\(variable): ${env:\(name)}}) and write ${var.\(variable)} here"
+            )
+        case .unsetEnvironmentVariable(let variable, let environmentVariable):
+            return .error(
+                "undefined-variable",
+                "variable '\(variable)'\(origin) reads the environment variable \(environmentVariable), which is not set",
+                at: location, hint: "set \(environmentVariable), or give '\(variable)' a value in mitto-policy.yaml"
+            )
         }
     }
 }

@@ -22,7 +22,7 @@ public struct EnvironmentSettings: Hashable, Sendable {
     public var apiKey: SecretSource?
     /// The sub-account acted on.
     public var subAccount: String?
-    /// Values for `${var.NAME}` in manifests.
+    /// Values for `${var.NAME}` in manifests; `${env:NAME}` ones are read when the environment is used.
     public var variables: [String: VariableValue]
     /// Where the environment is defined.
     public var location: SourceLocation?

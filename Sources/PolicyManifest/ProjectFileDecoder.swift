@@ -5,6 +5,10 @@ import YAMLNodes
 /// Reads `mitto-policy.yaml` node by node, like the manifest decoder.
 struct ProjectFileDecoder {
     private(set) var reader: NodeReader
+    /// Every `${env:NAME}` a value other than `apiKey` reads: what reads it, and where.
+    private var environmentReads: [(what: String, name: String, node: YAMLNode)] = []
+    /// The environment variables holding API keys, and the environment each is the key of.
+    private var keyVariables: [String: String] = [:]
 
     static let topKeys = ["manifests", "environments", "safety", "ignore"]
     static let environmentKeys = ["endpoint", "accountSid", "apiKey", "apiKeyFile", "subAccount", "variables"]
@@ -45,7 +49,24 @@ struct ProjectFileDecoder {
             default: break
             }
         }
+        checkReadsOfKeys()
         return project
+    }
+
+    /// Refuses a value that reads an environment variable some environment takes its API key from: a variable
+    /// goes into manifests, and from there into plans, pull-request comments and the account.
+    private mutating func checkReadsOfKeys() {
+        for read in environmentReads {
+            guard let owner = keyVariables[read.name] else { continue }
+            reader.error(
+                "reads-api-key",
+                "\(read.what) reads \(read.name), the API key of environment '\(owner)'; a key may only be read by "
+                    + "apiKey",
+                at: read.node,
+                hint: "values other than apiKey end up in plans, pull-request comments and the account; "
+                    + "read another environment variable"
+            )
+        }
     }
 
     private mutating func strings(_ node: YAMLNode, what: String) -> [String]? {
@@ -85,7 +106,10 @@ struct ProjectFileDecoder {
                 }
             case "accountSid":
                 guard let text = reader.string(value, what: "accountSid") else { break }
-                if Self.isAccountSid(text) || Self.environmentReference(text) != nil {
+                if let variable = Self.environmentReference(text) {
+                    environmentReads.append(("accountSid of environment '\(name)'", variable, value))
+                    settings.accountSid = text
+                } else if Self.isAccountSid(text) {
                     settings.accountSid = text
                 } else {
                     reader.error(
@@ -100,6 +124,7 @@ struct ProjectFileDecoder {
                 }
                 if let variable = Self.environmentReference(text) {
                     settings.apiKey = .environmentVariable(variable)
+                    keyVariables[variable] = keyVariables[variable] ?? name
                 } else {
                     reader.error(
                         "secret-in-file", "apiKey is written into the project file, where git would keep it",
@@ -118,7 +143,10 @@ struct ProjectFileDecoder {
                 }
             case "subAccount":
                 guard let text = reader.string(value, what: "subAccount") else { break }
-                if Self.isAccountSid(text) || Self.environmentReference(text) != nil {
+                if let variable = Self.environmentReference(text) {
+                    environmentReads.append(("subAccount of environment '\(name)'", variable, value))
+                    settings.subAccount = text
+                } else if Self.isAccountSid(text) {
                     settings.subAccount = text
                 } else {
                     reader.error(
@@ -126,7 +154,7 @@ struct ProjectFileDecoder {
                         at: value
                     )
                 }
-            case "variables": settings.variables = variables(value)
+            case "variables": settings.variables = variables(value, environment: name)
             default: break
             }
         }
@@ -147,7 +175,7 @@ struct ProjectFileDecoder {
         return settings
     }
 
-    private mutating func variables(_ node: YAMLNode) -> [String: VariableValue] {
+    private mutating func variables(_ node: YAMLNode, environment: String) -> [String: VariableValue] {
         guard let entries = reader.mapping(node, what: "variables", known: []) else { return [:] }
         var variables: [String: VariableValue] = [:]
         for (name, keyNode, value) in entries {
@@ -165,7 +193,18 @@ struct ProjectFileDecoder {
             } else if let number = value.double, value.scalarType == .float {
                 variables[name] = .double(number)
             } else if let text = value.scalarValue, !value.isNull {
-                variables[name] = .string(text)
+                if let variable = Self.environmentReference(text) {
+                    environmentReads.append(("variable '\(name)' of environment '\(environment)'", variable, value))
+                    variables[name] = .environmentVariable(variable)
+                } else if text.contains("${env:") {
+                    reader.error(
+                        "invalid-value",
+                        "variable '\(name)' reads the environment only when it is exactly ${env:NAME}",
+                        at: value, hint: "write \(name): ${env:NAME} and put any other text around ${var.\(name)}"
+                    )
+                } else {
+                    variables[name] = .string(text)
+                }
             } else {
                 reader.error("wrong-type", "variable '\(name)' must be text, a number or true/false", at: value)
             }

@@ -8,14 +8,18 @@ public enum VariableValue: Hashable, Sendable, CustomStringConvertible {
     case double(Double)
     /// `true` or `false`.
     case bool(Bool)
+    /// `${env:NAME}`: the process environment variable `NAME`, read when the environment is used.
+    case environmentVariable(String)
 
-    /// The value as it is written into a manifest.
+    /// The value as it is written into a manifest; for an environment variable, the reference as written in the
+    /// project file.
     public var description: String {
         switch self {
         case .string(let text): text
         case .int(let number): String(number)
         case .double(let number): String(number)
         case .bool(let flag): flag ? "true" : "false"
+        case .environmentVariable(let name): "${env:\(name)}"
         }
     }
 
@@ -26,11 +30,11 @@ public enum VariableValue: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Where `${var.NAME}` and `${env:NAME}` find their values.
+/// Where `${var.NAME}` in manifests finds its values.
 public struct VariableScope: Sendable {
     /// The chosen environment's variables.
     public var variables: [String: VariableValue]
-    /// The process environment.
+    /// The process environment variables the variables read; manifests cannot read any directly.
     public var environment: [String: String]
     /// Where the variables were defined, for messages (`environment 'staging' in mitto-policy.yaml`).
     public var origin: String
@@ -40,5 +44,15 @@ public struct VariableScope: Sendable {
         self.variables = variables
         self.environment = environment
         self.origin = origin
+    }
+
+    /// The scope of `settings`' variables, holding of `processEnvironment` only the variables they read, so a
+    /// manifest can reach no other.
+    public init(_ settings: EnvironmentSettings, processEnvironment: [String: String]) {
+        var environment: [String: String] = [:]
+        for case .environmentVariable(let name) in settings.variables.values {
+            environment[name] = processEnvironment[name]
+        }
+        self.init(variables: settings.variables, environment: environment, origin: "environment '\(settings.name)'")
     }
 }

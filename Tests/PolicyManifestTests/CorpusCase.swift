@@ -56,8 +56,12 @@ struct CorpusCase: Sendable, CustomStringConvertible {
         let diagnostics: [Diagnostic]
         switch kind {
         case .manifest:
+            let variables: [String: VariableValue] = [
+                "phone_burst": .int(3), "sender_id": .string("ACME"), "window": .environmentVariable("MITTO_WINDOW"),
+                "unset_sender": .environmentVariable("MITTO_UNSET_SENDER"),
+            ]
             let scope = VariableScope(
-                variables: ["phone_burst": .int(3), "sender_id": .string("ACME")], environment: ["MITTO_WINDOW": "10m"],
+                variables: variables, environment: ["MITTO_WINDOW": "10m", "MITTO_API_KEY": "ZQXK-corpus-key"],
                 origin: "the corpus scope"
             )
             diagnostics = ManifestLoader.decode([(path, bytes)], scope: scope).diagnostics

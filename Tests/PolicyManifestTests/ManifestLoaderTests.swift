@@ -91,8 +91,8 @@ struct ManifestLoaderTests {
     @Test("variables take the variable's type, quoted or not; an undefined one is an error where it is used")
     func variables() throws {
         let scope = VariableScope(
-            variables: ["burst": .int(3), "sender": .string("ACME")], environment: ["WINDOW": "10m"],
-            origin: "environment 'local'"
+            variables: ["burst": .int(3), "sender": .string("ACME"), "window": .environmentVariable("WINDOW")],
+            environment: ["WINDOW": "10m"], origin: "environment 'local'"
         )
         let text = """
             limits:
@@ -100,7 +100,7 @@ struct ManifestLoaderTests {
                 buckets:
                   - name: burst
                     max: ${var.burst}
-                    interval: ${env:WINDOW}
+                    interval: ${var.window}
                   - {name: daily, max: "${var.burst}", interval: 24h}
             workflows:
               w:
@@ -115,6 +115,66 @@ struct ManifestLoaderTests {
         let undefined = loaded.diagnostics.filter { $0.code == "undefined-variable" }
         #expect(undefined.map(\.message) == ["variable 'missing' is not defined in environment 'local'"])
         #expect(undefined.first?.location?.line == 12)
+    }
+
+    @Test("a manifest cannot read the environment: an error at the reference, the value read nowhere")
+    func environmentReference() throws {
+        let key = "ZQXK-distinctive-key-4f9a2c7e1b8d"
+        let scope = VariableScope(variables: ["burst": .int(3)], environment: ["MITTO_API_KEY": key])
+        let loaded = Self.decode(
+            """
+            limits:
+              leak:
+                description: ${env:MITTO_API_KEY}
+                buckets: [{name: b, max: 3, interval: "${env:MITTO_API_KEY}"}]
+            """,
+            scope: scope
+        )
+        #expect(loaded.diagnostics.map(\.code) == ["env-in-manifest", "env-in-manifest"])
+        #expect(
+            loaded.diagnostics.map(\.location) == [
+                SourceLocation(file: "policy.yaml", line: 3, column: 18),
+                SourceLocation(file: "policy.yaml", line: 4, column: 43),
+            ])
+        let diagnostic = try #require(loaded.diagnostics.first)
+        #expect(
+            diagnostic.hint
+                == "define a variable in the environment's variables in mitto-policy.yaml "
+                + "(variables: {mitto_api_key: ${env:MITTO_API_KEY}}) and write ${var.mitto_api_key} here")
+        #expect(loaded.manifests.limits.isEmpty)
+        #expect(!"\(loaded.diagnostics)".contains(key))
+    }
+
+    @Test("a variable that reads the environment takes the value's YAML type; an unset one is an error where used")
+    func environmentVariables() throws {
+        let settings = EnvironmentSettings(
+            name: "staging",
+            variables: [
+                "burst": .environmentVariable("BURST"), "sender": .environmentVariable("SENDER"),
+                "unset": .environmentVariable("NOT_SET"),
+            ]
+        )
+        let scope = VariableScope(settings, processEnvironment: ["BURST": "4", "SENDER": "ACME", "OTHER": "x"])
+        #expect(scope.environment == ["BURST": "4", "SENDER": "ACME"])
+        let loaded = Self.decode(
+            """
+            limits:
+              l:
+                buckets: [{name: b, max: "${var.burst}", interval: 60}]
+            workflows:
+              w:
+                steps:
+                  - {channel: sms, from: "${var.sender}", body: "${var.sender}: {code}", timeout: 60}
+                  - {channel: sms, from: "${var.unset}", body: "{code}", timeout: 60}
+            """,
+            scope: scope
+        )
+        #expect(loaded.manifests.limits.first?.value.buckets.first?.max == 4)
+        #expect(loaded.diagnostics.map(\.code) == ["undefined-variable"])
+        #expect(
+            loaded.diagnostics.first?.message
+                == "variable 'unset' in environment 'staging' reads the environment variable NOT_SET, which is not set")
+        #expect(loaded.diagnostics.first?.location?.line == 8)
     }
 
     @Test("warnings for buckets that never bind, lock users out, or are shadowed")

@@ -3,7 +3,7 @@ import PolicyManifest
 import PolicyModel
 import Testing
 
-@Suite("The project file: key sources, secrets masked in its text")
+@Suite("The project file: key sources, variables that read the environment, secrets masked in its text")
 struct ProjectFileTests {
     static let key = "ZQXK-distinctive-key-4f9a2c7e1b8d"
 
@@ -78,5 +78,52 @@ struct ProjectFileTests {
         #expect(!masked.contains("ZQXK"), "\(masked)")
         #expect(Self.lines(masked).count == Self.lines(leak.text).count)
         #expect(masked.unicodeScalars.count == leak.text.unicodeScalars.count)
+    }
+
+    @Test("a variable may read the environment; it is kept as a reference, read when the environment is used")
+    func environmentVariable() throws {
+        let text = """
+            environments:
+              local:
+                variables: {window: "${env:MITTO_WINDOW}", burst: 3}
+            """
+        let (project, diagnostics) = Self.decode(text)
+        #expect(diagnostics == [])
+        let local = try #require(project?.environment("local"))
+        #expect(local.variables == ["window": .environmentVariable("MITTO_WINDOW"), "burst": .int(3)])
+        let scope = VariableScope(local, processEnvironment: ["MITTO_WINDOW": "10m", "MITTO_API_KEY": Self.key])
+        #expect(scope.environment == ["MITTO_WINDOW": "10m"])
+        #expect(scope.origin == "environment 'local'")
+    }
+
+    @Test("a variable reading the environment variable of any environment's key is refused at the variable")
+    func variableReadsKey() {
+        let text = """
+            environments:
+              local:
+                variables:
+                  leaked: ${env:MITTO_API_KEY}
+              production:
+                endpoint: https://cpaas.mittoapi.com
+                accountSid: ${env:MITTO_API_KEY}
+                apiKey: ${env:MITTO_API_KEY}
+                variables: {window: "${env:MITTO_WINDOW}", also: "${env:MITTO_API_KEY}"}
+            """
+        let (project, diagnostics) = Self.decode(text)
+        #expect(project == nil)
+        #expect(diagnostics.map(\.code) == ["reads-api-key", "reads-api-key", "reads-api-key"])
+        #expect(diagnostics.map { $0.location?.line } == [4, 7, 9])
+        #expect(diagnostics.map { $0.location?.column } == [15, 17, 54])
+        #expect(
+            diagnostics.first?.message
+                == "variable 'leaked' of environment 'local' reads MITTO_API_KEY, the API key of environment "
+                + "'production'; a key may only be read by apiKey")
+    }
+
+    @Test("a variable reads the environment only as a whole ${env:NAME}")
+    func embeddedReference() {
+        let (_, diagnostics) = Self.decode("environments:\n  local:\n    variables: {x: \"id-${env:REGION}\"}\n")
+        #expect(diagnostics.map(\.code) == ["invalid-value"])
+        #expect(diagnostics.first?.location?.line == 3)
     }
 }
