@@ -27,7 +27,7 @@ extension WireValue {
     /// readers of form bodies accept digits where JSON would carry a number. A name nests no deeper than JSON may
     /// (`maxJSONDepth`), since building and reading the value recurse once per level.
     public static func parseForm(_ text: String) throws(FormSyntaxError) -> WireValue {
-        var root = FormNode.object([])
+        var root = FormNode.emptyObject
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let rawKey = percentDecoded(parts[0])
@@ -97,10 +97,24 @@ extension WireValue {
     }
 }
 
+/// An object's fields in their written order, with each name's position, so a body of many fields is read in
+/// linear time rather than searched once per field.
+private struct FormObject {
+    var pairs: [(key: String, node: FormNode)] = []
+    var positions: [String: Int] = [:]
+
+    mutating func append(_ key: String, _ node: FormNode) {
+        positions[key] = pairs.count
+        pairs.append((key, node))
+    }
+}
+
 private indirect enum FormNode {
     case leaf(String)
-    case object([(key: String, node: FormNode)])
+    case object(FormObject)
     case list([Int: FormNode])
+
+    static var emptyObject: FormNode { .object(FormObject()) }
 
     mutating func insert(_ value: String, at path: ArraySlice<String>, field: String) throws(FormSyntaxError) {
         guard let head = path.first else {
@@ -108,12 +122,12 @@ private indirect enum FormNode {
         }
         let rest = path.dropFirst()
         if let index = Int(head), index >= 0 {
-            if case .object(let pairs) = self, pairs.isEmpty { self = .list([:]) }
+            if case .object(let object) = self, object.pairs.isEmpty { self = .list([:]) }
             guard case .list(var items) = self else {
                 throw FormSyntaxError(field: field, reason: "mixes list positions and names")
             }
             self = .leaf("")
-            var child = items[index] ?? (rest.isEmpty ? .leaf(value) : .object([]))
+            var child = items[index] ?? (rest.isEmpty ? .leaf(value) : .emptyObject)
             if rest.isEmpty {
                 if items[index] != nil { throw FormSyntaxError(field: field, reason: "is given twice") }
             } else {
@@ -123,33 +137,34 @@ private indirect enum FormNode {
             self = .list(items)
             return
         }
-        guard case .object(var pairs) = self else {
+        guard case .object(var object) = self else {
             throw FormSyntaxError(field: field, reason: "mixes list positions and names")
         }
+        // Emptied while the child changes, so the object is not copied.
         self = .leaf("")
-        if let existing = pairs.firstIndex(where: { $0.key == head }) {
-            guard !rest.isEmpty, case .leaf = pairs[existing].node else {
+        if let existing = object.positions[head] {
+            guard !rest.isEmpty, case .leaf = object.pairs[existing].node else {
                 if rest.isEmpty { throw FormSyntaxError(field: field, reason: "is given twice") }
-                try pairs[existing].node.insert(value, at: rest, field: field)
-                self = .object(pairs)
+                try object.pairs[existing].node.insert(value, at: rest, field: field)
+                self = .object(object)
                 return
             }
             throw FormSyntaxError(field: field, reason: "is given both as a value and as a group")
         }
         if rest.isEmpty {
-            pairs.append((head, .leaf(value)))
+            object.append(head, .leaf(value))
         } else {
-            var child = FormNode.object([])
+            var child = FormNode.emptyObject
             try child.insert(value, at: rest, field: field)
-            pairs.append((head, child))
+            object.append(head, child)
         }
-        self = .object(pairs)
+        self = .object(object)
     }
 
     var wireValue: WireValue {
         switch self {
         case .leaf(let text): .string(text)
-        case .object(let pairs): .object(pairs.map { ($0.key, $0.node.wireValue) })
+        case .object(let object): .object(object.pairs.map { ($0.key, $0.node.wireValue) })
         case .list(let items): .array(items.sorted { $0.key < $1.key }.map(\.value.wireValue))
         }
     }

@@ -64,6 +64,22 @@ struct WireValueTests {
         #expect(error.description.count < 100)
     }
 
+    @Test("a form of 1 MiB of distinct fields is read in linear time, not searched once per field")
+    func manyFields() throws {
+        let text = (0..<100_000).map { "field\($0)=1" }.joined(separator: "&")
+        #expect(text.utf8.count > 1 << 20)
+        let started = ContinuousClock.now
+        let value = try WireValue.parseForm(text)
+        // Linear takes well under a second even in a debug build; one search per field took minutes.
+        #expect(ContinuousClock.now - started < .seconds(10))
+        guard case .object(let pairs) = value else {
+            Issue.record("a form is read as an object, got \(value.typeName)")
+            return
+        }
+        #expect(pairs.count == 100_000)
+        #expect(pairs.last?.key == "field99999")
+    }
+
     @Test("XML: a Response root, lists as singular elements, null as an empty element, text escaped")
     func xml() throws {
         let value = try WireValue.parseJSON(
