@@ -59,7 +59,7 @@ struct ConnectionTimeoutTests {
 
     @Test("a keep-alive connection left idle is closed after the idle timeout")
     func idleKeepAlive() async throws {
-        try await Self.withEmulator(idle: .milliseconds(200)) { emulator in
+        try await Self.withEmulator(idle: .seconds(1)) { emulator in
             let request = "GET /2fa/openapi.yaml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
             let received = try #require(
                 try await Self.receivedUntilClosed(port: emulator.port, send: request), "still open after 10 s")
