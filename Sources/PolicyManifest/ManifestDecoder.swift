@@ -390,7 +390,8 @@ struct ManifestDecoder {
 
     private static func message(for problem: FieldProblem) -> String {
         let field = problem.field.description
-        if problem.kind == .timeoutsExceedTtl { return problem.message }
+        // These messages are sentences of their own, naming what they are about.
+        if problem.kind == .timeoutsExceedTtl || problem.kind == .duplicate { return problem.message }
         guard problem.kind == .outOfRange, case .key(let last)? = problem.field.components.last,
             let range = durationFields[last], let got = Int(problem.message.split(separator: " ").last ?? "")
         else { return "\(field) \(problem.message)" }

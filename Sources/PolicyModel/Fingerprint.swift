@@ -17,7 +17,10 @@ extension Limit {
     /// Every policy field in a fixed order; equal limits give equal text.
     public var canonicalText: String {
         var parts = ["name=\(name)", "description=\(description.map { "\"\($0)\"" } ?? "-")"]
-        for bucket in buckets { parts.append("bucket=\(bucket.name),\(bucket.max),\(bucket.interval)") }
+        // Bucket order carries no meaning (each bucket refuses on its own), so it does not change the text.
+        for bucket in buckets.sorted(by: { $0.name < $1.name }) {
+            parts.append("bucket=\(bucket.name),\(bucket.max),\(bucket.interval)")
+        }
         return parts.joined(separator: "\n")
     }
 

@@ -1,6 +1,7 @@
 public import PolicyModel
 
-/// Field-by-field differences, with the risk of each; lists (buckets, steps) are compared position by position.
+/// Field-by-field differences, with the risk of each; buckets are matched by name, steps by position (their order
+/// is the order codes are sent in).
 public enum FieldDiff {
     /// The fields that differ from `before` to `after`.
     public static func limit(_ before: Limit, _ after: Limit) -> [FieldChange] {
@@ -9,21 +10,22 @@ public enum FieldDiff {
             changes.append(.init(field: "name", before: .text(before.name), after: .text(after.name), risk: .neutral))
         }
         changes += text("description", before.description, after.description)
-        for index in 0..<max(before.buckets.count, after.buckets.count) {
-            let path = "buckets[\(index)]"
-            let old = index < before.buckets.count ? before.buckets[index] : nil
-            let new = index < after.buckets.count ? after.buckets[index] : nil
-            switch (old, new) {
-            case (let old?, let new?):
-                changes += text("\(path).name", old.name, new.name)
-                changes += number("\(path).max", old.max, new.max, higherIs: .loosen)
-                changes += number("\(path).interval", old.interval, new.interval, higherIs: .tighten, duration: true)
-            case (let old?, nil):
-                changes.append(.init(field: path, before: .text(describe(old)), after: .none, risk: .loosen))
-            case (nil, let new?):
+        // Buckets are matched by name (unique within a limit), not by position: reordering them changes nothing,
+        // and removing one shows that bucket removed rather than every later bucket changed.
+        let oldByName = Dictionary(before.buckets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let newNames = Set(after.buckets.map(\.name))
+        for new in after.buckets {
+            let path = "buckets[\(new.name)]"
+            guard let old = oldByName[new.name] else {
                 changes.append(.init(field: path, before: .none, after: .text(describe(new)), risk: .tighten))
-            case (nil, nil): break
+                continue
             }
+            changes += number("\(path).max", old.max, new.max, higherIs: .loosen)
+            changes += number("\(path).interval", old.interval, new.interval, higherIs: .tighten, duration: true)
+        }
+        for old in before.buckets where !newNames.contains(old.name) {
+            changes.append(
+                .init(field: "buckets[\(old.name)]", before: .text(describe(old)), after: .none, risk: .loosen))
         }
         return changes
     }

@@ -23,7 +23,7 @@ extension Plan {
             switch change.action {
             case .create:
                 if let current {
-                    let applied = current == change.after
+                    let applied = current.fingerprint == change.after?.fingerprint
                     stale.append(
                         .init(
                             address: change.address,
@@ -49,7 +49,7 @@ extension Plan {
                     continue
                 }
                 guard current.fingerprint != change.liveFingerprint, let before = change.before else { continue }
-                if current == change.after {
+                if current.fingerprint == change.after?.fingerprint {
                     stale.append(
                         .init(
                             address: change.address, reason: "already matches the plan (was it applied already?)",
@@ -97,6 +97,7 @@ extension Plan {
             unmanaged: unmanaged, refusals: refusals, forced: forced, liveCount: liveCount, ignored: summary.ignored
         )
         plan.formatVersion = formatVersion
+        plan.target = target
         return plan
     }
 }

@@ -10,12 +10,15 @@ public struct PlanOptions: Hashable, Sendable {
     public var ignore: IgnoreRules
     /// Whether crossed thresholds are overridden.
     public var force: Bool
+    /// The account planned for, recorded in the plan.
+    public var target: TargetAccount?
 
     /// Creates options.
     public init(
         environment: String, safety: SafetySettings = SafetySettings(), ignore: IgnoreRules = IgnoreRules(),
-        force: Bool = false
+        force: Bool = false, target: TargetAccount? = nil
     ) {
+        self.target = target
         self.environment = environment
         self.safety = safety
         self.ignore = ignore
@@ -56,11 +59,13 @@ public enum Planner {
         changes.sort { ($0.action == $1.action) ? $0.address < $1.address : order[$0.action]! < order[$1.action]! }
         unmanaged.sort { $0.address < $1.address }
         let managedLiveCount = live.count - ignored
-        return Plan(
+        var plan = Plan(
             environment: options.environment, changes: changes, unmanaged: unmanaged,
             refusals: refusals(changes, liveCount: managedLiveCount, safety: options.safety), forced: options.force,
             liveCount: managedLiveCount, ignored: ignored
         )
+        plan.target = options.target
+        return plan
     }
 
     private struct KindResult {
@@ -84,7 +89,7 @@ public enum Planner {
             var match = liveByName[desiredName]
             var renamedFrom: String?
             if match == nil, let previous = declared.previousName, let old = liveByName[previous],
-                !desired.contains(where: { name($0.value) == previous })
+                !claimed.contains(previous), !desired.contains(where: { name($0.value) == previous })
             {
                 match = old
                 renamedFrom = previous

@@ -17,7 +17,7 @@ struct EndToEndTests {
             #expect(first.stdout.hasSuffix("Plan: 2 to create, 0 to update, 0 to delete.\n"))
             let apply = try fixture.run(["apply", "--env", "test", "--auto-approve"])
             #expect(apply.status == 0, "\(apply.stderr)")
-            #expect(apply.stdout.contains("Apply complete: 2 applied, 0 failed, 0 skipped."))
+            #expect(apply.stdout.contains("Apply complete: 2 applied, 0 failed, 0 unknown, 0 not started."))
             let second = try fixture.run(["plan", "--env", "test", "--detailed-exitcode"])
             #expect(second.status == 0)
             #expect(second.stdout.hasSuffix("No changes. The account matches the manifests.\n"))
@@ -55,7 +55,7 @@ struct EndToEndTests {
             let drift = try fixture.run(["drift", "--env", "test"])
             #expect(drift.status == 2)
             #expect(drift.stdout.contains("~ limit.limit_on_phone"))
-            #expect(drift.stdout.contains("buckets[0].max: 50 → 3"))
+            #expect(drift.stdout.contains("buckets[burst].max: 50 → 3"))
             #expect(drift.stdout.contains("limit.stray"))
             #expect(!drift.stdout.contains("legacy_ip"))
             #expect(drift.stdout.hasSuffix("Drift: 1 changed, 0 missing, 1 unmanaged.\n"))
@@ -75,7 +75,7 @@ struct EndToEndTests {
             try fixture.writePolicy(EndToEndFixture.quickstart.replacingOccurrences(of: "max: 3", with: "max: 5"))
             let saved = try fixture.run(["plan", "--env", "test", "-out", "reviewed.plan"])
             #expect(saved.status == 0)
-            #expect(saved.stdout.contains("buckets[0].max: 3 → 5 [loosen]"))
+            #expect(saved.stdout.contains("buckets[burst].max: 3 → 5 [loosen]"))
             try await fixture.withAPI { api in
                 let limit = try #require(try await api.listLimits().first)
                 var edited = limit.limit
@@ -85,7 +85,8 @@ struct EndToEndTests {
             let stale = try fixture.run(["apply", "reviewed.plan"])
             #expect(stale.status == 1)
             #expect(
-                stale.stderr.contains("limit.limit_on_phone changed since the plan was made: buckets[1].max 10 → 12"))
+                stale.stderr.contains(
+                    "limit.limit_on_phone changed since the plan was made: buckets[daily].max 10 → 12"))
             let unchanged = try await fixture.withAPI { try await $0.listLimits() }
             #expect(unchanged.first?.limit.buckets.map(\.max) == [3, 12])
 
@@ -182,7 +183,7 @@ struct EndToEndTests {
             #expect(
                 failed.stdout.contains(
                     "✗ failed to create workflow.login: POST /2fa/workflows: 400: Injected fault: 400"))
-            #expect(failed.stdout.contains("Apply incomplete: 1 applied, 1 failed, 0 skipped."))
+            #expect(failed.stdout.contains("Apply incomplete: 1 applied, 1 failed, 0 unknown, 0 not started."))
             let rerun = try fixture.run(["apply", "--env", "test", "--auto-approve"])
             #expect(rerun.status == 0, "\(rerun.stderr)")
             #expect(rerun.stdout.contains("Plan: 1 to create, 0 to update, 0 to delete."))

@@ -60,25 +60,36 @@ struct PlannerTests {
     static let riskCases: [RiskCase] = [
         .init(
             label: "higher max loosens", after: limit("limit_on_phone", [("burst", 5, 600), ("daily", 10, 86_400)]),
-            fields: ["buckets[0].max"], risk: .loosen),
+            fields: ["buckets[burst].max"], risk: .loosen),
         .init(
             label: "lower max tightens", after: limit("limit_on_phone", [("burst", 2, 600), ("daily", 10, 86_400)]),
-            fields: ["buckets[0].max"], risk: .tighten),
+            fields: ["buckets[burst].max"], risk: .tighten),
         .init(
             label: "shorter interval loosens",
             after: limit("limit_on_phone", [("burst", 3, 300), ("daily", 10, 86_400)]),
-            fields: ["buckets[0].interval"], risk: .loosen),
+            fields: ["buckets[burst].interval"], risk: .loosen),
         .init(
             label: "longer interval tightens",
             after: limit("limit_on_phone", [("burst", 3, 900), ("daily", 10, 86_400)]),
-            fields: ["buckets[0].interval"], risk: .tighten),
+            fields: ["buckets[burst].interval"], risk: .tighten),
         .init(
             label: "a removed bucket loosens", after: limit("limit_on_phone", [("burst", 3, 600)]),
-            fields: ["buckets[1]"], risk: .loosen),
+            fields: ["buckets[daily]"], risk: .loosen),
         .init(
             label: "loosen wins over tighten",
             after: limit("limit_on_phone", [("burst", 2, 600), ("daily", 20, 86_400)]),
-            fields: ["buckets[0].max", "buckets[1].max"], risk: .loosen),
+            fields: ["buckets[burst].max", "buckets[daily].max"], risk: .loosen),
+        .init(
+            label: "removing the first bucket shows that bucket removed, nothing else",
+            after: limit("limit_on_phone", [("daily", 10, 86_400)]), fields: ["buckets[burst]"], risk: .loosen),
+        .init(
+            label: "a new bucket tightens",
+            after: limit("limit_on_phone", [("burst", 3, 600), ("hourly", 5, 3600), ("daily", 10, 86_400)]),
+            fields: ["buckets[hourly]"], risk: .tighten),
+        .init(
+            label: "a reordered bucket with a higher max loosens, named by bucket",
+            after: limit("limit_on_phone", [("daily", 20, 86_400), ("burst", 3, 600)]),
+            fields: ["buckets[daily].max"], risk: .loosen),
         .init(
             label: "a new description is neutral",
             after: Limit(name: "limit_on_phone", description: "per phone", buckets: phone.buckets),
@@ -97,6 +108,15 @@ struct PlannerTests {
         #expect(change.fields.map(\.field) == riskCase.fields)
         #expect(change.risk == riskCase.risk)
         #expect(change.liveFingerprint == Self.phone.fingerprint)
+    }
+
+    @Test("reordering buckets is no change, and a plan saved against one order is not stale against the other")
+    func bucketOrder() {
+        let reordered = Self.limit("limit_on_phone", [("daily", 10, 86_400), ("burst", 3, 600)])
+        let plan = Planner.plan(
+            desired: Self.desired([reordered]), live: Self.live([Self.phone]), options: .init(environment: "e"))
+        #expect(plan.isEmpty)
+        #expect(reordered.fingerprint == Self.phone.fingerprint)
     }
 
     @Test("workflow risks: more attempts, a longer lifetime, a shorter code and a removed fallback loosen")
@@ -230,7 +250,7 @@ struct PlannerTests {
         let edited = Self.limit("limit_on_phone", [("burst", 4, 600), ("daily", 10, 86_400)])
         #expect(
             plan.staleObjects(in: Self.live([edited])).map(\.description) == [
-                "limit.limit_on_phone changed since the plan was made: buckets[0].max 3 → 4"
+                "limit.limit_on_phone changed since the plan was made: buckets[burst].max 3 → 4"
             ])
         #expect(
             plan.staleObjects(in: Self.live([])).map(\.description) == [
