@@ -24,11 +24,11 @@ struct DriftCommand: AsyncParsableCommand {
         let console = Console()
         let session = try PolicySession.load(paths: paths, options: options, console: console)
         // Drift lists unmanaged objects whatever the project allows to delete.
-        var driftOptions = session.planOptions(allowDelete: false, force: true)
-        driftOptions.safety.allowDelete = false
-        let planOptions = driftOptions
         let plan = try await reportingFailures {
-            try await Target.with(session.environment) { api in try await session.plan(api, options: planOptions) }
+            var planOptions = try session.planOptions(allowDelete: false, force: true)
+            planOptions.safety.allowDelete = false
+            let options = planOptions
+            return try await Target.with(session.environment) { api in try await session.plan(api, options: options) }
         }
         let report = DriftReport(plan: plan)
         switch format {

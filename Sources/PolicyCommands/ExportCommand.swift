@@ -22,9 +22,7 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console()
         let workspace = Workspace.resolve(paths: [], options: options)
-        if workspace.diagnostics.hasErrors {
-            throw fail(workspace.diagnostics.map(\.message).joined(separator: "; "))
-        }
+        try workspace.requireUsable(console: console, noColor: options.noColor)
         let live = try await reportingFailures {
             try await Target.with(workspace.environment) { api in try await Applier.readLiveState(api) }
         }

@@ -36,14 +36,22 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console()
         let session = try PolicySession.load(paths: paths, options: options, console: console)
-        let planOptions = session.planOptions(allowDelete: planning.allowDelete, force: planning.force)
+        let planning = self.planning
         let plan = try await reportingFailures {
-            try await Target.with(session.environment) { api in try await session.plan(api, options: planOptions) }
+            let planOptions = try session.planOptions(allowDelete: planning.allowDelete, force: planning.force)
+            return try await Target.with(session.environment) { api in
+                try await session.plan(api, options: planOptions)
+            }
         }
         switch format {
         case .text: console.write(PlanTextRenderer(style: session.style).render(plan))
         case .json: console.write(PlanJSONRenderer().render(plan))
         case .markdown: console.write(PlanMarkdownRenderer().render(plan))
+        }
+        if plan.isRefused {
+            throw fail(
+                "the plan crosses a safety threshold"
+                    + (out.map { ", so it was not saved to \($0)" } ?? "") + "; nothing can be applied from it")
         }
         if let out {
             do {
@@ -51,10 +59,25 @@ struct PlanCommand: AsyncParsableCommand {
             } catch {
                 throw fail("cannot write the plan to \(out): \(error)")
             }
-            console.error("Saved the plan to \(out). Apply exactly this plan with: mitto-policy apply \(out)\n")
+            console.error(
+                "Saved the plan to \(out). Apply exactly this plan with: \(Self.applyCommand(out, options: options))\n")
         }
-        if plan.isRefused { throw ExitCode(1) }
         if detailedExitcode && !plan.isEmpty { throw ExitCode(2) }
+    }
+}
+
+extension PlanCommand {
+    /// The command that applies a saved plan, naming the environment and project file this plan used.
+    static func applyCommand(_ file: String, options: GlobalOptions) -> String {
+        var words = ["mitto-policy", "apply"]
+        if let project = options.project { words += ["--project", shellQuoted(project)] }
+        if let env = options.env { words += ["--env", shellQuoted(env)] }
+        return (words + [shellQuoted(file)]).joined(separator: " ")
+    }
+
+    private static func shellQuoted(_ word: String) -> String {
+        let plain = word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@+".contains($0) }
+        return plain && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
 

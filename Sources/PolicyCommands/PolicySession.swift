@@ -19,6 +19,7 @@ struct PolicySession {
     /// Loads the manifests; on errors prints them on standard error and fails, on warnings prints them and goes on.
     static func load(paths: [String], options: GlobalOptions, console: Console) throws -> PolicySession {
         let workspace = Workspace.resolve(paths: paths, options: options)
+        try workspace.requireUsable(console: console, noColor: options.noColor)
         let loaded = workspace.loadManifests()
         let style = console.style(noColor: options.noColor)
         if !loaded.diagnostics.isEmpty {
@@ -37,6 +38,9 @@ struct PolicySession {
             }
         }
         if loaded.diagnostics.hasErrors {
+            if loaded.manifests.files.isEmpty && loaded.diagnostics.contains(where: { $0.code == "no-manifests" }) {
+                throw fail("no manifests were read; nothing was sent to the API")
+            }
             let count = loaded.diagnostics.filter { $0.severity == .error }.count
             throw fail("the manifests have \(count) error\(count == 1 ? "" : "s"); nothing was sent to the API")
         }
@@ -45,13 +49,13 @@ struct PolicySession {
 
     var environment: EnvironmentSettings { workspace.environment }
 
-    /// Planning options from the project file and the command line.
-    func planOptions(allowDelete: Bool, force: Bool) -> PlanOptions {
+    /// Planning options from the project file and the command line, with the account the environment names.
+    func planOptions(allowDelete: Bool, force: Bool) throws -> PlanOptions {
         var safety = workspace.project?.safety ?? SafetySettings()
         if allowDelete { safety.allowDelete = true }
         return PlanOptions(
             environment: environment.name, safety: safety, ignore: workspace.project?.ignore ?? IgnoreRules(),
-            force: force
+            force: force, target: try Target.account(for: environment)
         )
     }
 

@@ -1,26 +1,30 @@
 import Foundation
 import PolicyPlanner
 
-/// A plan written by `plan -out FILE` and read by `apply FILE`: the plan with the fingerprints of the live objects it
-/// was made against.
-struct SavedPlan: Codable {
+/// A plan written by `plan -out FILE` and read by `apply FILE`: the plan, the account it was made for, and the
+/// fingerprints of the live objects it was made against.
+///
+/// The file is the plan's own fields (the shapes `plan --format json` shares with it, such as addresses written
+/// `limit.NAME`) with `kind` added, so tools read one shape.
+struct SavedPlan {
     /// Marks the file as a saved plan of this tool.
     static let kind = "mitto-policy-plan"
 
-    var kind: String
-    var formatVersion: Int
     var plan: Plan
-
-    init(plan: Plan) {
-        self.kind = Self.kind
-        self.formatVersion = Plan.formatVersion
-        self.plan = plan
-    }
 
     func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+        var object = try JSONSerialization.jsonObject(with: encoder.encode(plan)) as? [String: Any] ?? [:]
+        object["kind"] = Self.kind
+        let data = try JSONSerialization.data(
+            withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))
+    }
+
+    private struct Header: Decodable {
+        var kind: String?
+        var formatVersion: Int?
     }
 
     /// The saved plan in `path`, or nil when the file is not one (so it may be a manifest path).
@@ -29,15 +33,19 @@ struct SavedPlan: Codable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
             let data = FileManager.default.contents(atPath: path), data.first == UInt8(ascii: "{")
         else { return nil }
-        let saved: SavedPlan
+        let header = try? JSONDecoder().decode(Header.self, from: data)
+        guard let header, header.kind == kind else {
+            throw fail("\(path) is not a saved plan of mitto-policy (make one with plan -out \(path))")
+        }
+        guard header.formatVersion == Plan.formatVersion else {
+            throw fail(
+                "\(path) is a saved plan of format \(header.formatVersion.map(String.init) ?? "?"); this version "
+                    + "applies format \(Plan.formatVersion). Make the plan again with this version.")
+        }
         do {
-            saved = try JSONDecoder().decode(SavedPlan.self, from: data)
+            return SavedPlan(plan: try JSONDecoder().decode(Plan.self, from: data))
         } catch {
-            throw fail("\(path) is not a saved plan: \(error)")
+            throw fail("\(path) is not a readable saved plan: \(error)")
         }
-        guard saved.kind == kind, saved.formatVersion == Plan.formatVersion else {
-            throw fail("\(path) is a plan of another format (\(saved.kind) \(saved.formatVersion))")
-        }
-        return saved
     }
 }

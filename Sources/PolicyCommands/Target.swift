@@ -4,6 +4,7 @@ import MittoClient
 import MittoEmulator
 import PolicyManifest
 import PolicyModel
+import PolicyPlanner
 import ServiceLifecycle
 
 /// The account a command talks to: the embedded emulator for `local`, or a real endpoint from the project file.
@@ -20,16 +21,30 @@ enum Target {
 
     /// Runs `body` with an API client for `environment`, starting and stopping the embedded emulator for `local`.
     static func with<Result: Sendable>(
-        _ environment: EnvironmentSettings, pacer: RequestPacer? = nil,
+        _ environment: EnvironmentSettings, pacer: RequestPacer? = nil, parallelism: Int = 8,
         _ body: @Sendable (any MittoAPI) async throws -> Result
     ) async throws -> Result {
         if environment.name == ProjectFile.localEnvironment && environment.endpoint == nil {
-            return try await withEmbeddedEmulator(pacer: pacer, body)
+            return try await withEmbeddedEmulator(pacer: pacer, parallelism: parallelism, body)
         }
         let (endpoint, credentials, subAccount) = try resolve(environment)
         return try await withHTTPMittoAPI(
-            endpoint: endpoint, credentials: credentials, subAccountSid: subAccount, logger: quietLogger(), pacer: pacer
+            endpoint: endpoint, credentials: credentials, subAccountSid: subAccount, logger: quietLogger(),
+            pacer: pacer,
+            parallelism: parallelism
         ) { api in try await body(api) }
+    }
+
+    /// The account `environment` names now: the embedded emulator's state folder, or the endpoint, account and
+    /// sub-account its settings resolve to. Recorded in plans, so a saved plan is applied to that account only.
+    static func account(for environment: EnvironmentSettings) throws -> TargetAccount {
+        if environment.name == ProjectFile.localEnvironment && environment.endpoint == nil {
+            let folder = URL(fileURLWithPath: stateDirectory).standardizedFileURL.path
+            return TargetAccount(endpoint: "embedded:\(folder)", accountSid: localAccountSid)
+        }
+        let (endpoint, credentials, subAccount) = try resolve(environment)
+        return TargetAccount(
+            endpoint: endpoint.absoluteString, accountSid: credentials.accountSid, subAccount: subAccount)
     }
 
     static func quietLogger() -> Logger {
@@ -94,7 +109,7 @@ enum Target {
 
     /// Starts the emulator in this process on a free loopback port, with its state in `.mitto-policy/`.
     private static func withEmbeddedEmulator<Result: Sendable>(
-        pacer: RequestPacer?, _ body: @Sendable (any MittoAPI) async throws -> Result
+        pacer: RequestPacer?, parallelism: Int, _ body: @Sendable (any MittoAPI) async throws -> Result
     ) async throws -> Result {
         try prepareStateDirectory()
         let apiKey = EmulatorEnvironment.live.randomHex()
@@ -121,7 +136,7 @@ enum Target {
                 let result = try await withHTTPMittoAPI(
                     endpoint: URL(string: "http://127.0.0.1:\(port)")!,
                     credentials: MittoCredentials(accountSid: localAccountSid, apiKey: apiKey), logger: logger,
-                    pacer: pacer
+                    pacer: pacer, parallelism: parallelism
                 ) { api in try await body(api) }
                 await services.triggerGracefulShutdown()
                 return result

@@ -23,7 +23,7 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console()
-        let workspace = Workspace.resolve(paths: paths, options: options)
+        let workspace = Workspace.resolve(paths: paths, options: options, rule: .anyPaths)
         let loaded = workspace.loadManifests()
         var files = loaded.manifests.files
         if let projectPath = workspace.projectPath { files.insert(projectPath, at: 0) }

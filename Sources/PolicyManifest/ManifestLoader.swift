@@ -84,6 +84,9 @@ public enum ManifestLoader {
             diagnostics += duplicates(
                 names.filter { $0.kind == kind }.map { ($0.name, $0.location) }, kind: kind.rawValue)
         }
+        diagnostics += sharedPreviousNames(limits.map { ($0.previousName, $0.value.name, $0.location) }, kind: .limit)
+        diagnostics += sharedPreviousNames(
+            workflows.map { ($0.previousName, $0.value.name, $0.location) }, kind: .workflow)
         let manifests = ManifestSet(
             limits: limits.sorted { $0.value.name < $1.value.name },
             workflows: workflows.sorted { $0.value.name < $1.value.name },
@@ -106,6 +109,34 @@ public enum ManifestLoader {
                 )
             } else {
                 first[name] = location
+            }
+        }
+        return found
+    }
+
+    /// Two declarations renaming the same live object would both claim it: an error at each, pointing at the other.
+    static func sharedPreviousNames(
+        _ declarations: [(previousName: String?, name: String, location: SourceLocation)], kind: ResourceKind
+    ) -> [Diagnostic] {
+        var byPrevious: [String: [(name: String, location: SourceLocation)]] = [:]
+        for declaration in declarations {
+            guard let previous = declaration.previousName else { continue }
+            byPrevious[previous, default: []].append((declaration.name, declaration.location))
+        }
+        var found: [Diagnostic] = []
+        for (previous, claimants) in byPrevious where claimants.count > 1 {
+            for claimant in claimants {
+                let others = claimants.filter { $0.location != claimant.location }
+                found.append(
+                    .error(
+                        "duplicate-previous-name",
+                        "\(kind.rawValue) '\(claimant.name)' renames '\(previous)', as \(others.count == 1 ? "does" : "do") "
+                            + others.map { "'\($0.name)'" }.joined(separator: ", "),
+                        at: claimant.location,
+                        hint: "one live object can be renamed once; keep previousName on one declaration",
+                        notes: others.map { .init("'\($0.name)' also renames '\(previous)' here", at: $0.location) }
+                    )
+                )
             }
         }
         return found
@@ -170,6 +201,19 @@ public enum ManifestLoader {
 
     private static func location(_ mark: YAMLMark, _ file: String) -> SourceLocation {
         SourceLocation(file: file, line: max(mark.line, 1), column: max(mark.column, 1))
+    }
+
+    /// The manifest files `paths` name, as `load` would read them, and the paths that do not exist.
+    public static func manifestFiles(_ paths: [String]) -> (files: [String], missing: [String]) {
+        var files: [String] = []
+        var missing: [String] = []
+        for path in paths {
+            switch discover(path) {
+            case .success(let found): files += found
+            case .failure: missing.append(path)
+            }
+        }
+        return (files, missing)
     }
 
     static func discover(_ path: String) -> Result<[String], Diagnostic> {

@@ -32,4 +32,31 @@ public struct ResourceAddress: Hashable, Sendable, Codable, Comparable, CustomSt
     public static func < (lhs: ResourceAddress, rhs: ResourceAddress) -> Bool {
         (lhs.kind, lhs.name) < (rhs.kind, rhs.name)
     }
+
+    /// Reads `limit.limit_on_phone`, as the address is written everywhere; nil for any other text.
+    public init?(_ text: some StringProtocol) {
+        guard let dot = text.firstIndex(of: "."), let kind = ResourceKind(rawValue: String(text[..<dot])) else {
+            return nil
+        }
+        let name = text[text.index(after: dot)...]
+        guard !name.isEmpty else { return nil }
+        self.init(kind, String(name))
+    }
+
+    /// Reads the address from its text form, as saved plans and JSON output write it.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let address = ResourceAddress(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text)' is not an address such as limit.NAME or workflow.NAME")
+        }
+        self = address
+    }
+
+    /// Writes `limit.limit_on_phone`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 }

@@ -88,6 +88,11 @@ public struct FieldChange: Hashable, Sendable, Codable {
     /// A duration field, shown in units (`10m`) rather than seconds.
     public var isDuration: Bool
 
+    private enum CodingKeys: String, CodingKey {
+        case field, before, after, risk
+        case isDuration = "duration"
+    }
+
     /// Creates a field change.
     public init(field: String, before: FieldValue, after: FieldValue, risk: Risk, isDuration: Bool = false) {
         self.field = field
@@ -120,6 +125,11 @@ public struct PlannedChange: Hashable, Sendable, Codable {
     public var renamedFrom: String?
     /// The digest of `before` when planned, checked again before a saved plan is applied.
     public var liveFingerprint: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case address, action, sid, before, after, risk, source, renamedFrom, liveFingerprint
+        case fields = "changedFields"
+    }
 
     /// Creates a change.
     public init(
@@ -185,13 +195,38 @@ public struct Refusal: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// `7 deletions exceed safety.maxDeletes = 5; pass --force to apply anyway`.
-    public var description: String { "\(measured) exceed \(threshold); \(override)" }
+    public var description: String { "\(finding); \(override)" }
+
+    /// `7 deletions exceed safety.maxDeletes = 5`, without the override: what an overridden refusal still says.
+    public var finding: String { "\(measured) exceed \(threshold)" }
+}
+
+/// The account a plan was made against, so that a saved plan is applied to that account and no other.
+public struct TargetAccount: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The API's root URL, or `embedded:` and the state folder for the embedded emulator.
+    public var endpoint: String
+    /// The account whose credentials are used.
+    public var accountSid: String
+    /// The sub-account acted on, if any.
+    public var subAccount: String?
+
+    /// Creates a target.
+    public init(endpoint: String, accountSid: String, subAccount: String? = nil) {
+        self.endpoint = endpoint
+        self.accountSid = accountSid
+        self.subAccount = subAccount
+    }
+
+    /// `account AC… (sub-account AC…) at https://…`.
+    public var description: String {
+        "account \(accountSid)" + (subAccount.map { " (sub-account \($0))" } ?? "") + " at \(endpoint)"
+    }
 }
 
 /// The difference between manifests and an account, as the calls that remove it: deterministic, sorted data.
 public struct Plan: Hashable, Sendable, Codable {
-    /// The version of the JSON shape.
-    public static let formatVersion = 1
+    /// The version of the saved shape: 2 records the target account and writes addresses as text.
+    public static let formatVersion = 2
 
     /// Counts of the plan's contents.
     public struct Summary: Hashable, Sendable, Codable {
@@ -220,6 +255,8 @@ public struct Plan: Hashable, Sendable, Codable {
     public var formatVersion: Int
     /// The environment planned for.
     public var environment: String
+    /// The account planned for: endpoint, account and sub-account.
+    public var target: TargetAccount?
     /// The changes, in the order they are applied.
     public var changes: [PlannedChange]
     /// Live objects the manifests do not declare and that stay.

@@ -1,11 +1,12 @@
 public import PolicyPlanner
 
 /// A plan as JSON, the stable contract for tools: `formatVersion`, a summary, every change with its changed fields
-/// and risk, the unmanaged objects, and the refusals. Durations are seconds. This is not the saved-plan file, whose
-/// shape follows the planner's types.
+/// and risk, the unmanaged objects, and the refusals. Durations are seconds. The saved-plan file (`plan -out`) shares
+/// this version number and every shape the two have in common (addresses as `limit.NAME`, objects, changed fields,
+/// the target account), and adds what `apply` needs.
 public struct PlanJSONRenderer: ReportRenderer {
     /// The version of this JSON shape; it changes only when a field changes meaning or goes away.
-    public static let formatVersion = 1
+    public static let formatVersion = Plan.formatVersion
 
     /// Creates a renderer.
     public init() {}
@@ -54,8 +55,15 @@ public struct PlanJSONRenderer: ReportRenderer {
             var override: String
         }
 
+        struct Target: Encodable {
+            var endpoint: String
+            var accountSid: String
+            var subAccount: String?
+        }
+
         var formatVersion: Int
         var environment: String
+        var target: Target?
         var summary: Summary
         var changes: [Change]
         var unmanaged: [Unmanaged]
@@ -70,6 +78,9 @@ public struct PlanJSONRenderer: ReportRenderer {
         let document = Document(
             formatVersion: Self.formatVersion,
             environment: plan.environment,
+            target: plan.target.map {
+                .init(endpoint: $0.endpoint, accountSid: $0.accountSid, subAccount: $0.subAccount)
+            },
             summary: .init(
                 create: counts.create, update: counts.update, delete: counts.delete, unmanaged: counts.unmanaged,
                 ignored: counts.ignored

@@ -29,6 +29,9 @@ public struct PlanMarkdownRenderer: ReportRenderer {
         var summary = "**Plan for \(MarkdownComment.code(plan.environment)):** "
         if plan.isEmpty {
             summary += "No changes."
+            if !plan.unmanaged.isEmpty {
+                summary += " \(ChangeText.count(plan.unmanaged.count, "unmanaged live object")) left as is."
+            }
         } else {
             let counts = plan.summary
             summary += "\(counts.create) to create, \(counts.update) to update, \(counts.delete) to delete"
@@ -40,7 +43,9 @@ public struct PlanMarkdownRenderer: ReportRenderer {
         }
         var lines = [MarkdownComment.marker("plan", environment: plan.environment), summary]
         for refusal in plan.refusals {
-            lines += ["", plan.forced ? "⚠️ **Overridden by `--force`:** \(refusal)" : "🛑 **Refused:** \(refusal)"]
+            lines += [
+                "", plan.forced ? "⚠️ **Overridden by `--force`:** \(refusal.finding)." : "🛑 **Refused:** \(refusal)",
+            ]
         }
         return lines
     }

@@ -33,7 +33,7 @@ public struct PlanTextRenderer: ReportRenderer {
             for refusal in plan.refusals {
                 lines.append(
                     plan.forced
-                        ? style.yellow("Overridden by --force:") + " \(refusal)"
+                        ? style.yellow("Overridden by --force:") + " \(refusal.finding)."
                         : style.red("Refused: \(refusal)")
                 )
             }
@@ -55,7 +55,14 @@ public struct PlanTextRenderer: ReportRenderer {
 
     /// The closing line.
     public func summary(_ plan: Plan) -> String {
-        if plan.isEmpty { return "No changes. The account matches the manifests." }
+        if plan.isEmpty {
+            guard plan.unmanaged.isEmpty else {
+                let objects = ChangeText.count(plan.unmanaged.count, "unmanaged live object")
+                return "No changes. The manifests' objects match the account; \(objects) "
+                    + "\(plan.unmanaged.count == 1 ? "stays" : "stay") as \(plan.unmanaged.count == 1 ? "it is" : "they are")."
+            }
+            return "No changes. The account matches the manifests."
+        }
         let counts = plan.summary
         return style.bold("Plan:")
             + " \(counts.create) to create, \(counts.update) to update, \(counts.delete) to delete."

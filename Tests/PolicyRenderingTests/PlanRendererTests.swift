@@ -137,7 +137,7 @@ struct PlanRendererTests {
     @Test("JSON matches its golden file and holds what tools read")
     func json() throws {
         let document = try Golden.expectJSON(PlanJSONRenderer().render(Fixtures.plan), "plan.json")
-        #expect(document["formatVersion"] as? Int == 1)
+        #expect(document["formatVersion"] as? Int == 2)
         #expect(document["environment"] as? String == "production")
         #expect(document["refused"] as? Bool == true)
         #expect(document["forced"] as? Bool == false)
