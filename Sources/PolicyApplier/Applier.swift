@@ -7,6 +7,10 @@ public import PolicyPlanner
 /// Renames go first (a create may reuse a freed name), then the other creates and updates, then deletes, and the
 /// deletes only if everything before them succeeded, so a failed create never leaves an account with neither the old
 /// nor the new limit. Within a phase, up to `parallelism` calls run at once.
+///
+/// Before it updates or deletes an object, the applier reads it again and goes ahead only if it is still what the
+/// plan saw: a change someone made meanwhile (another apply, a hand edit) is reported, never overwritten. A create
+/// cannot overwrite anything: the API refuses a name that exists.
 public struct Applier: Sendable {
     /// A step of progress, for a terminal display.
     public struct Progress: Sendable {
@@ -24,13 +28,18 @@ public struct Applier: Sendable {
     public let parallelism: Int
     /// Told after each change.
     public let onProgress: @Sendable (Progress) -> Void
+    /// Asked before each change starts; once it answers true, no further change starts (Ctrl-C).
+    public let isStopRequested: @Sendable () -> Bool
 
     /// Creates an applier.
-    public init(api: any MittoAPI, parallelism: Int = 4, onProgress: @escaping @Sendable (Progress) -> Void = { _ in })
-    {
+    public init(
+        api: any MittoAPI, parallelism: Int = 4, isStopRequested: @escaping @Sendable () -> Bool = { false },
+        onProgress: @escaping @Sendable (Progress) -> Void = { _ in }
+    ) {
         self.api = api
         self.parallelism = max(parallelism, 1)
         self.onProgress = onProgress
+        self.isStopRequested = isStopRequested
     }
 
     /// Applies every change of `plan` and reports each one.
@@ -42,48 +51,131 @@ public struct Applier: Sendable {
         let deletes = plan.changes.indices.filter { plan.changes[$0].action == .delete }
         var results: [Int: ApplyReport.Result] = [:]
         var finished = 0
-        for phase in [renames, others, deletes] where !phase.isEmpty {
-            let blocked = results.values.contains { $0.status != .applied }
-            if blocked {
+        for var phase in [renames, others, deletes] where !phase.isEmpty {
+            if isStopRequested() {
                 for index in phase {
-                    let change = plan.changes[index]
-                    results[index] = .init(
-                        address: change.address, action: change.action, status: .skipped, sid: change.sid,
-                        error: "not attempted: an earlier change failed"
-                    )
+                    results[index] = notStarted(plan.changes[index], reason: "the apply was interrupted")
                 }
                 continue
+            }
+            if phase == deletes, results.values.contains(where: { $0.status != .applied }) {
+                for index in phase {
+                    results[index] = notStarted(
+                        plan.changes[index],
+                        reason: "an earlier change did not succeed, and deletes wait for everything before them")
+                }
+                continue
+            }
+            // A create may take the name a rename frees; it waits for that rename only.
+            let unfreed = Set(
+                renames.filter { results[$0]?.status != .applied }.compactMap { plan.changes[$0].renamedFrom })
+            if phase == others, !unfreed.isEmpty {
+                for index in phase
+                where plan.changes[index].action == .create
+                    && unfreed.contains(plan.changes[index].address.name)
+                {
+                    results[index] = notStarted(
+                        plan.changes[index], reason: "the rename that frees this name did not succeed")
+                }
+                phase.removeAll { results[$0] != nil }
             }
             await withTaskGroup(of: (Int, ApplyReport.Result).self) { group in
                 var pending = phase.makeIterator()
                 var running = 0
-                while running < parallelism, let index = pending.next() {
-                    group.addTask { (index, await execute(plan.changes[index])) }
-                    running += 1
+                func startNext() {
+                    while running < parallelism, let index = pending.next() {
+                        if isStopRequested() {
+                            results[index] = notStarted(plan.changes[index], reason: "the apply was interrupted")
+                            continue
+                        }
+                        group.addTask { (index, await execute(plan.changes[index])) }
+                        running += 1
+                    }
                 }
+                startNext()
                 for await (index, result) in group {
+                    running -= 1
                     results[index] = result
                     finished += 1
                     onProgress(Progress(finished: finished, total: plan.changes.count, latest: result))
-                    if let next = pending.next() {
-                        group.addTask { (index: next, await execute(plan.changes[next])) }
-                    }
+                    startNext()
                 }
             }
         }
-        return ApplyReport(environment: plan.environment, results: plan.changes.indices.map { results[$0]! })
+        let interrupted = results.values.contains { $0.status == .notStarted } && isStopRequested()
+        return ApplyReport(
+            environment: plan.environment, results: plan.changes.indices.map { results[$0]! }, interrupted: interrupted)
+    }
+
+    private func notStarted(_ change: PlannedChange, reason: String) -> ApplyReport.Result {
+        .init(
+            address: change.address, action: change.action, status: .notStarted, sid: change.sid,
+            error: reason
+        )
     }
 
     private func execute(_ change: PlannedChange) async -> ApplyReport.Result {
+        do {
+            if let settled = try await confirm(change) { return settled }
+        } catch {
+            return .init(
+                address: change.address, action: change.action, status: .failed, sid: change.sid,
+                error: "could not read it again before writing, so nothing was written: \(error.description)"
+            )
+        }
         do {
             let sid: String? = try await call(change)
             return .init(address: change.address, action: change.action, status: .applied, sid: sid)
         } catch {
             return .init(
-                address: change.address, action: change.action, status: .failed, sid: change.sid,
-                error: error.description
+                address: change.address, action: change.action, status: error.isOutcomeUnknown ? .unknown : .failed,
+                sid: change.sid, error: error.description
             )
         }
+    }
+
+    /// Reads the object an update or delete writes, and settles the change without writing when the object is no
+    /// longer what the plan saw: already as planned (applied), or changed by someone else (refused). Nil: go ahead.
+    private func confirm(_ change: PlannedChange) async throws(MittoAPIError) -> ApplyReport.Result? {
+        guard change.action != .create, let sid = change.sid else { return nil }
+        let current: PolicyObject?
+        do {
+            switch change.address.kind {
+            case .limit: current = .limit(try await api.limit(sid: sid).limit)
+            case .workflow: current = .workflow(try await api.workflow(sid: sid).workflow)
+            }
+        } catch let error where error.status == 404 {
+            current = nil
+        }
+        guard let current else {
+            if change.action == .delete {
+                return .init(
+                    address: change.address, action: .delete, status: .applied, sid: sid,
+                    note: "already deleted")
+            }
+            return .init(
+                address: change.address, action: change.action, status: .failed, sid: sid,
+                error: "refused: it was deleted since the plan was made; make a new plan"
+            )
+        }
+        if current.fingerprint == change.liveFingerprint { return nil }
+        if change.action == .update, current.fingerprint == change.after?.fingerprint {
+            return .init(
+                address: change.address, action: change.action, status: .applied, sid: sid,
+                note: "already as planned")
+        }
+        let fields: [FieldChange] =
+            switch (change.before, current) {
+            case (.limit(let old)?, .limit(let new)): FieldDiff.limit(old, new)
+            case (.workflow(let old)?, .workflow(let new)): FieldDiff.workflow(old, new)
+            default: []
+            }
+        let described = fields.map { "\($0.field) \($0.before) → \($0.after)" }.joined(separator: ", ")
+        return .init(
+            address: change.address, action: change.action, status: .failed, sid: sid,
+            error: "refused: it changed since the plan was made (\(described)), and applying would overwrite that; "
+                + "make a new plan"
+        )
     }
 
     private func call(_ change: PlannedChange) async throws(MittoAPIError) -> String? {

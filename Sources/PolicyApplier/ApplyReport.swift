@@ -8,14 +8,17 @@ public struct ApplyReport: Hashable, Sendable, Codable {
 
     /// The outcome of one change.
     public struct Result: Hashable, Sendable, Codable {
-        /// Done, failed, or not attempted.
-        public enum Status: String, Hashable, Sendable, Codable {
-            /// The API confirmed the call.
+        /// Done, failed, unknown, or not started.
+        public enum Status: String, Hashable, Sendable, Codable, CaseIterable {
+            /// The API confirmed the call, or the object already was as planned.
             case applied
-            /// The call failed; `error` says how. The object may be as before, or (after a lost answer) changed.
+            /// The change was not made: the API refused it, or the object changed since the plan and the change was
+            /// refused so as not to overwrite that. `error` says which.
             case failed
-            /// Not attempted, because an earlier phase failed or the run was stopped.
-            case skipped
+            /// The call may or may not have taken effect (a timeout, a lost answer); the next plan shows which.
+            case unknown
+            /// Not started, because an earlier phase did not succeed or the run was interrupted.
+            case notStarted = "not-started"
         }
 
         /// The object.
@@ -28,11 +31,15 @@ public struct ApplyReport: Hashable, Sendable, Codable {
         public var sid: String?
         /// The API's error, for failures; never holds credentials.
         public var error: String?
+        /// A remark on an applied change, such as that the object already was as planned.
+        public var note: String?
 
         /// Creates a result.
         public init(
-            address: ResourceAddress, action: ChangeAction, status: Status, sid: String? = nil, error: String? = nil
+            address: ResourceAddress, action: ChangeAction, status: Status, sid: String? = nil, error: String? = nil,
+            note: String? = nil
         ) {
+            self.note = note
             self.address = address
             self.action = action
             self.status = status
@@ -47,12 +54,15 @@ public struct ApplyReport: Hashable, Sendable, Codable {
     public var environment: String
     /// One result per planned change, in plan order.
     public var results: [Result]
+    /// Whether the run was interrupted (Ctrl-C) before every change had started.
+    public var interrupted: Bool
 
     /// Creates a report.
-    public init(environment: String, results: [Result]) {
+    public init(environment: String, results: [Result], interrupted: Bool = false) {
         self.formatVersion = Self.formatVersion
         self.environment = environment
         self.results = results
+        self.interrupted = interrupted
     }
 
     /// Whether every change was applied.

@@ -45,11 +45,12 @@ struct ApplyCommand: AsyncParsableCommand {
             return
         }
         let session = try PolicySession.load(paths: paths, options: options, console: console)
-        let planOptions = session.planOptions(allowDelete: planning.allowDelete, force: planning.force)
         let autoApprove = self.autoApprove
         let parallelism = self.parallelism
+        let planning = self.planning
         let report: ApplyReport? = try await reportingFailures {
-            try await Target.with(session.environment, pacer: pacer) { api in
+            let planOptions = try session.planOptions(allowDelete: planning.allowDelete, force: planning.force)
+            return try await Target.with(session.environment, pacer: pacer, parallelism: parallelism) { api in
                 let plan = try await session.plan(api, options: planOptions)
                 console.write(PlanTextRenderer(style: session.style).render(plan))
                 if plan.isRefused { throw fail("the plan crosses a safety threshold; nothing was applied") }
@@ -59,7 +60,13 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         }
         guard let report else { return }
-        console.write("\n" + ApplyReportTextRenderer(style: session.style).render(report))
+        try finish(report, style: session.style, console: console)
+    }
+
+    /// Prints the report; exits 1 when a change did not succeed, 130 when Ctrl-C stopped the run.
+    private func finish(_ report: ApplyReport, style: TextStyle, console: Console) throws {
+        console.write("\n" + ApplyReportTextRenderer(style: style).render(report))
+        if report.interrupted { throw ExitCode(130) }
         if !report.succeeded { throw ExitCode(1) }
     }
 
@@ -70,15 +77,22 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         options.env = saved.plan.environment
         let workspace = Workspace.resolve(paths: [], options: options)
-        if workspace.diagnostics.hasErrors {
-            throw fail(workspace.diagnostics.map(\.message).joined(separator: "; "))
-        }
+        try workspace.requireUsable(console: console, noColor: options.noColor)
         let plan = saved.plan
         if plan.isRefused { throw fail("the saved plan crosses a safety threshold; make it again with --force") }
         let style = console.style(noColor: options.noColor)
         let parallelism = self.parallelism
         let report: ApplyReport? = try await reportingFailures {
-            try await Target.with(workspace.environment, pacer: pacer) { api in
+            let target = try Target.account(for: workspace.environment)
+            guard let planned = plan.target else {
+                throw fail("the saved plan does not say which account it was made for; make it again")
+            }
+            guard planned == target else {
+                throw fail(
+                    "the plan was made for \(planned), but environment '\(plan.environment)' now names \(target); "
+                        + "nothing was applied. Make a new plan for this account and review it.")
+            }
+            return try await Target.with(workspace.environment, pacer: pacer, parallelism: parallelism) { api in
                 let live = try await Applier.readLiveState(api)
                 let found = plan.staleObjects(in: live)
                 // Changes a previous, partial run already made are left out, so running the saved plan again
@@ -107,8 +121,7 @@ struct ApplyCommand: AsyncParsableCommand {
             console.write("No changes. Everything in the saved plan is already applied.\n")
             return
         }
-        console.write("\n" + ApplyReportTextRenderer(style: style).render(report))
-        if !report.succeeded { throw ExitCode(1) }
+        try finish(report, style: style, console: console)
     }
 
     /// Asks on the terminal; refuses to ask when nobody can answer.
@@ -123,15 +136,26 @@ struct ApplyCommand: AsyncParsableCommand {
         }
     }
 
-    /// Applies with a progress line on a terminal.
+    /// Applies with a progress line on a terminal; Ctrl-C stops new changes from starting and lets those in flight
+    /// finish, so the report says what happened to each.
     static func execute(_ plan: Plan, api: any MittoAPI, parallelism: Int, console: Console) async -> ApplyReport {
         let showProgress = console.isErrorTerminal && plan.changes.count >= 10
-        let applier = Applier(api: api, parallelism: parallelism) { progress in
-            guard showProgress else { return }
+        let interruption = Interruption.start { inFlight in
             console.error(
-                "\rApplying: \(progress.finished)/\(progress.total)" + (progress.finished == progress.total ? "\n" : "")
-            )
+                "\nInterrupted: no new change starts; waiting for the changes in flight to finish "
+                    + "(Ctrl-C again to quit without waiting).\n")
         }
+        defer { interruption.stop() }
+        let applier = Applier(
+            api: api, parallelism: parallelism, isStopRequested: { interruption.isRequested },
+            onProgress: { progress in
+                guard showProgress else { return }
+                console.error(
+                    "\rApplying: \(progress.finished)/\(progress.total)"
+                        + (progress.finished == progress.total ? "\n" : "")
+                )
+            }
+        )
         return await applier.apply(plan)
     }
 }

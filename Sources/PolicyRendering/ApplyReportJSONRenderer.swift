@@ -4,7 +4,7 @@ public import PolicyApplier
 /// per change with its status, sid and error.
 public struct ApplyReportJSONRenderer: ReportRenderer {
     /// The version of this JSON shape; it changes only when a field changes meaning or goes away.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     /// Creates a renderer.
     public init() {}
@@ -13,7 +13,8 @@ public struct ApplyReportJSONRenderer: ReportRenderer {
         struct Summary: Encodable {
             var applied: Int
             var failed: Int
-            var skipped: Int
+            var unknown: Int
+            var notStarted: Int
         }
 
         struct Result: Encodable {
@@ -24,11 +25,13 @@ public struct ApplyReportJSONRenderer: ReportRenderer {
             var status: String
             var sid: String?
             var error: String?
+            var note: String?
         }
 
         var formatVersion: Int
         var environment: String
         var succeeded: Bool
+        var interrupted: Bool
         var summary: Summary
         var results: [Result]
     }
@@ -39,13 +42,16 @@ public struct ApplyReportJSONRenderer: ReportRenderer {
             formatVersion: Self.formatVersion,
             environment: report.environment,
             succeeded: report.succeeded,
+            interrupted: report.interrupted,
             summary: .init(
-                applied: report.count(.applied), failed: report.count(.failed), skipped: report.count(.skipped)
+                applied: report.count(.applied), failed: report.count(.failed), unknown: report.count(.unknown),
+                notStarted: report.count(.notStarted)
             ),
             results: report.results.map {
                 .init(
                     address: $0.address.description, kind: $0.address.kind.rawValue, name: $0.address.name,
-                    action: $0.action.rawValue, status: $0.status.rawValue, sid: $0.sid, error: $0.error
+                    action: $0.action.rawValue, status: $0.status.rawValue, sid: $0.sid, error: $0.error,
+                    note: $0.note
                 )
             }
         )

@@ -68,9 +68,10 @@ struct RetryTests {
     @Test("a create that timed out after the server stored it is found by name, not sent again")
     func createTimeout() async throws {
         try await withRunningEmulator { emulator in
-            // The answer is held for 1 s after the limit is stored; the client gives up on it after 150 ms.
-            try await emulator.injectFault(.init(method: "POST", path: "/2fa/limits", delay: 1, when: .afterHandling))
-            let policy = RetryPolicy(maxAttempts: 3, requestTimeout: .milliseconds(150))
+            // The answer is held for 4 s after the limit is stored; the client gives up on it after 1 s (long enough
+            // for the lookup to be answered on a loaded machine).
+            try await emulator.injectFault(.init(method: "POST", path: "/2fa/limits", delay: 4, when: .afterHandling))
+            let policy = RetryPolicy(maxAttempts: 3, requestTimeout: .seconds(1))
             let created = try await withRecordingClient(emulator, policy: policy) { api, _ in
                 try await api.createLimit(Self.limit)
             }

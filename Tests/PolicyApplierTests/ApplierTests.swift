@@ -46,7 +46,7 @@ struct ApplierTests {
         }
     }
 
-    @Test("deletes wait for every create: a failed create skips them, so protection is never absent")
+    @Test("deletes wait for every create: a failed create holds them back, so protection is never absent")
     func deletesAfterCreates() async throws {
         try await withRunningEmulator { emulator in
             try await withClient(emulator, retryPolicy: .none) { api in
@@ -58,22 +58,84 @@ struct ApplierTests {
                     ])
                 await emulator.faults.add(.init(method: "POST", path: "/2fa/limits", status: 400))
                 let report = await Applier(api: api).apply(plan)
-                #expect(report.results.map(\.status) == [.failed, .skipped])
-                #expect(report.results[1].error == "not attempted: an earlier change failed")
+                #expect(report.results.map(\.status) == [.failed, .notStarted])
+                #expect(
+                    report.results[1].error
+                        == "an earlier change did not succeed, and deletes wait for everything before them")
                 #expect(try await api.listLimits().map(\.name) == ["limit_v1"])
             }
         }
     }
 
-    @Test("no more than `parallelism` calls are in flight at once")
+    @Test("exactly `parallelism` calls are in flight at once, no more")
     func boundedParallelism() async throws {
         try await withRunningEmulator { emulator in
             try await withClient(emulator) { api in
-                let counter = InFlightCounter(api: api)
+                // Each call waits until three are in flight (or all have started), so the peak is what the applier
+                // allows, whatever the timing: fewer would show as a lower peak (after the bounded wait), more as a
+                // higher one.
+                let counter = InFlightCounter(api: api, holdUntil: 3, total: 24)
                 let plan = Self.plan((0..<24).map { Self.limit("l\($0)") }, live: LiveState())
                 let report = await Applier(api: counter, parallelism: 3).apply(plan)
                 #expect(report.succeeded)
                 #expect(await counter.peak == 3)
+            }
+        }
+    }
+
+    @Test("renames run before the other changes, so a rename is never held up by a failing create")
+    func renamesFirst() async throws {
+        try await withRunningEmulator { emulator in
+            try await withClient(emulator) { api in
+                _ = try await api.createLimit(Self.limit("old_name"))
+                let manifests = ManifestSet(
+                    limits: [
+                        Declared(
+                            Self.limit("new_name"), previousName: "old_name",
+                            location: SourceLocation(file: "p", line: 1, column: 1))
+                    ]
+                        + (0..<4).map {
+                            Declared(Self.limit("a\($0)"), location: SourceLocation(file: "p", line: 9, column: 1))
+                        }
+                )
+                let plan = Planner.plan(
+                    desired: manifests, live: try await Applier.readLiveState(api), options: .init(environment: "t"))
+                // In plan order the rename comes after the creates.
+                #expect(plan.changes.map(\.action) == [.create, .create, .create, .create, .update])
+                let recorder = InFlightCounter(api: api, holdUntil: 1, total: 5)
+                let report = await Applier(api: recorder, parallelism: 4).apply(plan)
+                #expect(report.succeeded)
+                #expect(await recorder.calls.first == "PUT new_name")
+                #expect(await recorder.calls.dropFirst().allSatisfy { $0.hasPrefix("POST") })
+                let sids = try await api.listLimits().filter { $0.name == "new_name" }.map(\.sid)
+                #expect(sids == [plan.changes[4].sid])
+            }
+        }
+    }
+
+    @Test("a hand edit made during an apply is reported and kept, not overwritten; the other changes go ahead")
+    func handEditDuringApply() async throws {
+        try await withRunningEmulator { emulator in
+            try await withClient(emulator) { api in
+                for index in 0..<5 { _ = try await api.createLimit(Self.limit("l\(index)", max: 3)) }
+                let plan = Self.plan(
+                    (0..<5).map { Self.limit("l\($0)", max: 4) }, live: try await Applier.readLiveState(api))
+                #expect(plan.changes.count == 5)
+                let target = try #require(plan.changes.last)
+                // When the first write starts, someone raises the last limit by hand.
+                let editor = InFlightCounter(api: api, holdUntil: 1, total: 5) { () async throws(MittoAPIError) in
+                    _ = try await api.replaceLimit(sid: target.sid!, with: Self.limit(target.address.name, max: 50))
+                }
+                let report = await Applier(api: editor, parallelism: 1).apply(plan)
+                #expect(report.count(.applied) == 4)
+                let refused = try #require(report.results.last)
+                #expect(refused.status == .failed)
+                #expect(
+                    refused.error
+                        == "refused: it changed since the plan was made (buckets[b].max 3 → 50), and applying would "
+                        + "overwrite that; make a new plan")
+                let live = try await api.listLimits()
+                #expect(live.map(\.limit.buckets[0].max) == [4, 4, 4, 4, 50])
             }
         }
     }
@@ -101,34 +163,70 @@ struct ApplierTests {
     }
 }
 
-/// A `MittoAPI` that counts how many calls run at once.
+/// A `MittoAPI` that counts how many writes run at once, holding each until `holdUntil` are in flight (or every one
+/// of `total` has started, or a bounded wait passed), and records the writes in the order they started.
 actor InFlightCounter: MittoAPI {
     let api: HTTPMittoAPI
+    let holdUntil: Int
+    let total: Int
+    let beforeFirstWrite: (@Sendable () async throws(MittoAPIError) -> Void)?
     private(set) var current = 0
     private(set) var peak = 0
+    private(set) var calls: [String] = []
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(api: HTTPMittoAPI) { self.api = api }
+    init(
+        api: HTTPMittoAPI, holdUntil: Int, total: Int,
+        beforeFirstWrite: (@Sendable () async throws(MittoAPIError) -> Void)? = nil
+    ) {
+        self.api = api
+        self.holdUntil = holdUntil
+        self.total = total
+        self.beforeFirstWrite = beforeFirstWrite
+    }
 
-    private func enter() {
+    private func enter(_ call: String) async throws(MittoAPIError) {
+        if calls.isEmpty, let beforeFirstWrite { try await beforeFirstWrite() }
+        calls.append(call)
         current += 1
         peak = max(peak, current)
+        if current >= holdUntil || calls.count >= total {
+            release()
+            return
+        }
+        await withCheckedContinuation { continuation in
+            waiting.append(continuation)
+            Task { [weak self] in
+                try? await Task.sleep(for: .seconds(5))
+                await self?.release()
+            }
+        }
     }
+
+    private func release() {
+        for continuation in waiting { continuation.resume() }
+        waiting.removeAll()
+    }
+
     private func leave() { current -= 1 }
 
-    func counted<T: Sendable>(_ body: () async throws(MittoAPIError) -> T) async throws(MittoAPIError) -> T {
-        enter()
+    func counted<T: Sendable>(
+        _ call: String, _ body: () async throws(MittoAPIError) -> T
+    ) async throws(MittoAPIError) -> T {
+        try await enter(call)
         defer { leave() }
-        try? await Task.sleep(for: .milliseconds(20))
         return try await body()
     }
 
     func listLimits() async throws(MittoAPIError) -> [LimitResource] { try await api.listLimits() }
     func limit(sid: String) async throws(MittoAPIError) -> LimitResource { try await api.limit(sid: sid) }
     func createLimit(_ limit: Limit) async throws(MittoAPIError) -> LimitResource {
-        try await counted { () throws(MittoAPIError) in try await api.createLimit(limit) }
+        try await counted("POST \(limit.name)") { () throws(MittoAPIError) in try await api.createLimit(limit) }
     }
     func replaceLimit(sid: String, with limit: Limit) async throws(MittoAPIError) -> LimitResource {
-        try await counted { () throws(MittoAPIError) in try await api.replaceLimit(sid: sid, with: limit) }
+        try await counted("PUT \(limit.name)") { () throws(MittoAPIError) in
+            try await api.replaceLimit(sid: sid, with: limit)
+        }
     }
     func deleteLimit(sid: String) async throws(MittoAPIError) { try await api.deleteLimit(sid: sid) }
     func listWorkflows() async throws(MittoAPIError) -> [WorkflowResource] { try await api.listWorkflows() }
