@@ -91,7 +91,8 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(
-            name: "PolicyCommandsTests", dependencies: ["MittoTestSupport", "MittoClient", "MittoEmulator", "PolicyModel"],
+            name: "PolicyCommandsTests",
+            dependencies: ["MittoTestSupport", "MittoClient", "MittoEmulator", "PolicyModel"],
             exclude: ["Golden", "Fixtures"]
         ),
         .testTarget(name: "PolicyPlannerTests", dependencies: ["PolicyPlanner"]),
