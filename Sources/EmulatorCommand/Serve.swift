@@ -39,7 +39,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Do not serve /_emulator/outbox, where the messages sent (codes included) can be read.")
     var noOutbox = false
 
-    @Option(help: ArgumentHelp("Append every message sent, code included, to this JSON-lines file.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Append every message sent, its code masked, to this JSON-lines file.", valueName: "file"))
     var deliveryLog: String?
 
     @Option(
@@ -114,7 +116,31 @@ struct Serve: AsyncParsableCommand {
             let line = "mitto-emulator listening on http://\(shownHost):\(port) (\(storage))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
-        try await emulator.application.runService()
+        do {
+            try await emulator.application.runService()
+        } catch {
+            guard let explained = Self.explainListenFailure(error, host: host, port: port) else { throw error }
+            FileHandle.standardError.write(Data("mitto-emulator: error: \(explained)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    /// A bind failure said as what happened and what to do, instead of NIO's `bind(descriptor:ptr:bytes:)` text.
+    static func explainListenFailure(_ error: any Error, host: String, port: Int) -> String? {
+        let text = String(describing: error)
+        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        if text.contains("Address already in use") || text.contains("errno: 98") {
+            return "cannot listen on \(address): the address is already in use, perhaps by another mitto-emulator. "
+                + "Stop that process, or pass another --port (--port 0 picks a free one)."
+        }
+        if text.contains("Permission denied") || text.contains("errno: 13") {
+            return "cannot listen on \(address): permission denied (ports below 1024 need privileges); pass "
+                + "--port 8080 or --port 0"
+        }
+        if text.contains("Cannot assign requested address") || text.contains("errno: 99") {
+            return "cannot listen on \(address): this machine has no such address; pass --host 127.0.0.1"
+        }
+        return nil
     }
 
     private func loadAccounts() throws -> [Account] {
