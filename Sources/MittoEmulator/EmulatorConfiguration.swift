@@ -16,7 +16,7 @@ public struct EmulatorConfiguration: Sendable {
     public var logger: Logger
     /// Whether `/_emulator/outbox` shows the messages sent.
     public var outboxEnabled = true
-    /// A JSON-lines file every delivered message is appended to.
+    /// A JSON-lines file every delivered message is appended to, its code masked.
     public var deliveryLogPath: String?
     /// The share of deliveries made to fail (0 to 1), so workflow fallback can be seen.
     public var deliveryFailureRate = 0.0

@@ -320,9 +320,35 @@ struct DeliveryLogTests {
             #expect(lines.count == 2)
             let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
             #expect(first["to"] as? String == "+41790000020")
-            #expect((first["body"] as? String)?.hasPrefix("Code ") == true)
+            #expect(first["body"] as? String == "Code ••••••")
             let mode = try FileManager.default.attributesOfItem(atPath: log)[.posixPermissions] as? Int
             #expect(mode == 0o600)
+        }
+    }
+
+    @Test("the delivery log masks every digit of the code and keeps the rest; the outbox shows the code")
+    func deliveryLogMasksCode() async throws {
+        try await withTemporaryDirectory { directory in
+            let log = directory.appendingPathComponent("deliveries.jsonl").path
+            try await withRunningEmulator(configure: { $0.deliveryLogPath = log }) { emulator in
+                let http = RawHTTP(emulator)
+                let body = """
+                    {"service":"acme","from":"ACME","to":"+41790000030","body":"{code} is your code (call 12)",
+                     "code":"4242"}
+                    """
+                #expect(try await http.send("POST", "/2fa/send", body: body).status == 200)
+                let shown = try #require(try await OTPTests.outbox(http, to: "+41790000030").first)
+                #expect(shown["body"] as? String == "4242 is your code (call 12)")
+                let text = try String(contentsOfFile: log, encoding: .utf8)
+                #expect(!text.contains("4242"))
+                let logged = try #require(
+                    try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                )
+                #expect(logged["body"] as? String == "•••• is your code (call 12)")
+                var unmasked = logged
+                unmasked["body"] = shown["body"]
+                #expect(NSDictionary(dictionary: unmasked).isEqual(to: shown))
+            }
         }
     }
 }

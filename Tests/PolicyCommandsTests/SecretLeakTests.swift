@@ -204,12 +204,8 @@ struct SecretLeakTests {
             #expect(leaks.isEmpty, "\(leaks.joined(separator: "\n"))")
             let deliveryLogText = (try? String(contentsOf: deliveryLog, encoding: .utf8)) ?? ""
             #expect(!deliveryLogText.isEmpty)
-            // `mitto-emulator --delivery-log` writes each message body with its code filled in
-            // (Sources/MittoEmulator/OTP/Outbox.swift, `deliver`); the outbox is the one place a code may show.
-            withKnownIssue("the delivery log holds the codes sent") {
-                let deliveryLeaks = Self.leaks(in: [("the delivery log", deliveryLogText)])
-                #expect(deliveryLeaks.isEmpty, "\(deliveryLeaks.joined(separator: "\n"))")
-            }
+            let deliveryLeaks = Self.leaks(in: [("the delivery log", deliveryLogText)])
+            #expect(deliveryLeaks.isEmpty, "\(deliveryLeaks.joined(separator: "\n"))")
         }
     }
 

@@ -105,14 +105,15 @@ actor OTPEngine {
         )
         let code = request.code ?? CodeHasher.randomCode(length: codeLength)
         session.codeHash = hasher.hash(code)
-        var rendered: [Int: OutboxMessage] = [:]
+        var rendered: [Int: Delivery] = [:]
         for (index, message) in messages.enumerated() {
-            rendered[index] = OutboxMessage(
-                requestID: requestID, accountSid: accountSid, channel: message.channel.rawValue,
-                from: message.channel == .email ? message.emailFrom : message.from, to: request.to,
-                subject: message.subject,
-                body: message.body.replacingOccurrences(of: PolicyRules.codePlaceholder, with: code),
-                sentAt: "", deliveryStatus: ""
+            rendered[index] = Delivery(
+                OutboxMessage(
+                    requestID: requestID, accountSid: accountSid, channel: message.channel.rawValue,
+                    from: message.channel == .email ? message.emailFrom : message.from, to: request.to,
+                    subject: message.subject, body: "", sentAt: "", deliveryStatus: ""
+                ),
+                template: message.body, code: code
             )
         }
         await queue.enqueue(requestID, rendered)
@@ -365,8 +366,8 @@ actor OTPEngine {
             let failed = deliveryFailureRate > 0 && environment.random() < deliveryFailureRate
             var delivered = await queue.take(session.requestID, index: index)
             let status = delivered == nil || failed ? "failed" : "delivered"
-            delivered?.sentAt = Timestamp.format(due)
-            delivered?.deliveryStatus = status
+            delivered?.message.sentAt = Timestamp.format(due)
+            delivered?.message.deliveryStatus = status
             if let delivered { await outbox.deliver(delivered) }
             session.attempts.append(
                 DeliveryAttempt(

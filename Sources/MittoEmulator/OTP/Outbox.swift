@@ -24,7 +24,7 @@ public struct OutboxMessage: Hashable, Sendable, Codable {
 }
 
 /// Where the emulator delivers messages, there being no phone network: readable through `/_emulator/outbox` and,
-/// optionally, appended to a JSON-lines file.
+/// optionally, appended to a JSON-lines file with each code masked.
 actor Outbox {
     /// Messages kept for reading; older ones are dropped (the delivery log keeps everything).
     static let capacity = 10_000
@@ -47,10 +47,12 @@ actor Outbox {
         logFile = handle
     }
 
-    func deliver(_ message: OutboxMessage) {
+    /// Keeps the message for the outbox and appends it to the delivery log with its code masked: the outbox is the
+    /// one place a code shows.
+    func deliver(_ delivery: Delivery) {
         if messages.count >= Self.capacity { messages.removeFirst(Self.capacity / 10) }
-        messages.append(message)
-        if let logFile, let line = try? WireCoding.makeEncoder().encode(message) {
+        messages.append(delivery.message)
+        if let logFile, let line = try? WireCoding.makeEncoder().encode(delivery.logged) {
             logFile.write(line + Data("\n".utf8))
         }
     }
