@@ -72,7 +72,8 @@ public struct APIResponder: HTTPResponder {
         }
         let (body, isForm) = try await readBody(request)
         let apiRequest = APIRequest(
-            caller: caller, parameters: parameters, query: try query(request), body: body, bodyIsForm: isForm
+            caller: caller, parameters: parameters, headers: request.headers, query: try query(request), body: body,
+            bodyIsForm: isForm
         )
         let response = try await route.handler(apiRequest)
         if let fault = await faults.take(
@@ -179,6 +180,8 @@ public struct APIResponder: HTTPResponder {
             return try encode(payload, status: .ok, headers: [:], format: format)
         case .payloadWithStatus(let status, let payload):
             return try encode(payload, status: status, headers: [:], format: format)
+        case .payloadWithHeaders(let headers, let payload):
+            return try encode(payload, status: .ok, headers: headers, format: format)
         case .raw(let contentType, let body):
             return Response(
                 status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: body))

@@ -46,10 +46,12 @@ struct PolicyController<Object: StoredPolicyObject, Policy: Sendable>: Sendable 
         let now = environment.timestamp()
         let object = makeResource(sid, accountSid, policy, now, now)
         try await translate { () throws(PolicyStoreError) in try await store.insert(object) }
-        return .payload(envelope(object))
+        return tagged(object)
     }
 
     private func replace(_ request: APIRequest) async throws -> APIResponse {
+        let ifMatch = request.headers[.ifMatch]
+        let precondition = try WritePrecondition(ifMatch: ifMatch)
         let existing = try await visibleObject(request)
         let (policy, requestedAccount) = try readBody(request).get()
         if let requestedAccount, requestedAccount != existing.accountSid {
@@ -64,18 +66,29 @@ struct PolicyController<Object: StoredPolicyObject, Policy: Sendable>: Sendable 
         let object = makeResource(
             existing.sid, existing.accountSid, policy, existing.dateCreated, environment.timestamp()
         )
-        try await translate { () throws(PolicyStoreError) in try await store.replace(object) }
-        return .payload(envelope(object))
+        try await translate(ifMatch: ifMatch) { () throws(PolicyStoreError) in
+            try await store.replace(object, ifMatch: precondition)
+        }
+        return tagged(object)
     }
 
     private func delete(_ request: APIRequest) async throws -> APIResponse {
+        let ifMatch = request.headers[.ifMatch]
+        let precondition = try WritePrecondition(ifMatch: ifMatch)
         let existing = try await visibleObject(request)
-        try await translate { () throws(PolicyStoreError) in try await store.delete(Object.kind, sid: existing.sid) }
+        try await translate(ifMatch: ifMatch) { () throws(PolicyStoreError) in
+            try await store.delete(Object.kind, sid: existing.sid, ifMatch: precondition)
+        }
         return .payload(StatusEnvelope(code: 200, message: "OK"))
     }
 
     private func read(_ request: APIRequest) async throws -> APIResponse {
-        .payload(envelope(try await visibleObject(request)))
+        tagged(try await visibleObject(request))
+    }
+
+    /// One object's envelope with its `ETag`, the fingerprint a later `If-Match` names.
+    private func tagged(_ object: Object) -> APIResponse {
+        .payloadWithHeaders([.eTag: WritePrecondition.entityTag(object.fingerprint)], envelope(object))
     }
 
     private func search(_ request: APIRequest) async throws -> APIResponse {
@@ -115,13 +128,18 @@ struct PolicyController<Object: StoredPolicyObject, Policy: Sendable>: Sendable 
         return requested
     }
 
-    private func translate<T>(_ body: () async throws(PolicyStoreError) -> T) async throws -> T {
+    /// Runs a store call, turning its errors into the API's; `ifMatch` is the header a precondition came from.
+    private func translate<T>(
+        ifMatch: String? = nil, _ body: () async throws(PolicyStoreError) -> T
+    ) async throws -> T {
         do {
             return try await body()
         } catch .duplicateName(let name) {
             throw APIError(.conflict, "A \(noun.lowercased()) named '\(name)' already exists in this account")
         } catch .notFound(let sid) {
             throw APIError.notFound(noun, sid)
+        } catch .preconditionFailed(let sid, let current) {
+            throw APIError.preconditionFailed(noun, sid: sid, ifMatch: ifMatch ?? "", current: current)
         } catch .database(let reason) {
             throw APIError(.internalServerError, "Storage failed: \(reason)")
         }

@@ -1,12 +1,14 @@
 import HTTPTypes
 import MittoWire
 
-/// What a handler is given: who called, the path's parameters, the query and the parsed body.
+/// What a handler is given: who called, the path's parameters, the headers, the query and the parsed body.
 struct APIRequest: Sendable {
     /// The authenticated account, nil on routes that need none.
     var caller: AccountDirectory.Entry?
     /// Values of `{name}` segments.
     var parameters: [String: String]
+    /// The request's header fields, such as `If-Match`.
+    var headers: HTTPFields
     /// The query string's fields.
     var query: WireValue
     /// The body, read as JSON or form fields; nil when empty.
@@ -26,6 +28,8 @@ enum APIResponse: Sendable {
     case payload(any Encodable & Sendable)
     /// A payload with a status other than 200, such as a verify's 400 with `attemptsRemaining`.
     case payloadWithStatus(HTTPResponse.Status, any Encodable & Sendable)
+    /// A 200 payload with headers of its own, such as a single object's `ETag`.
+    case payloadWithHeaders(HTTPFields, any Encodable & Sendable)
     case raw(contentType: String, body: String)
 }
 

@@ -121,9 +121,12 @@ public final class SQLitePolicyStore: PolicyStore {
         }
     }
 
-    public func replace<Object: StoredPolicyObject>(_ object: Object) async throws(PolicyStoreError) {
+    public func replace<Object: StoredPolicyObject>(
+        _ object: Object, ifMatch precondition: WritePrecondition?
+    ) async throws(PolicyStoreError) {
         let resource = try Self.encode(object)
         try await write(name: object.name) { db in
+            try Self.check(precondition, kind: Object.kind, sid: object.sid, in: db)
             try db.execute(
                 sql: "UPDATE policy_object SET name = ?, resource = ? WHERE kind = ? AND sid = ?",
                 arguments: [object.name, resource, Object.kind.rawValue, object.sid]
@@ -132,8 +135,11 @@ public final class SQLitePolicyStore: PolicyStore {
         }
     }
 
-    public func delete(_ kind: PolicyKind, sid: String) async throws(PolicyStoreError) {
+    public func delete(
+        _ kind: PolicyKind, sid: String, ifMatch precondition: WritePrecondition?
+    ) async throws(PolicyStoreError) {
         try await write(name: sid) { db in
+            try Self.check(precondition, kind: kind, sid: sid, in: db)
             try db.execute(
                 sql: "DELETE FROM policy_object WHERE kind = ? AND sid = ?", arguments: [kind.rawValue, sid]
             )
@@ -179,6 +185,28 @@ public final class SQLitePolicyStore: PolicyStore {
         items.reserveCapacity(rows.count)
         for row in rows { items.append(try Self.decode(Object.self, row)) }
         return (items, total)
+    }
+
+    /// Throws unless the stored object meets `precondition`; runs inside the write's transaction, so no other
+    /// write can come between the check and the change.
+    private static func check(
+        _ precondition: WritePrecondition?, kind: PolicyKind, sid: String, in db: Database
+    ) throws {
+        guard let precondition, precondition != .exists else { return }
+        guard
+            let data = try Data.fetchOne(
+                db, sql: "SELECT resource FROM policy_object WHERE kind = ? AND sid = ?",
+                arguments: [kind.rawValue, sid]
+            )
+        else { throw PolicyStoreError.notFound(sid) }
+        let current =
+            switch kind {
+            case .limit: try decode(LimitResource.self, data).fingerprint
+            case .workflow: try decode(WorkflowResource.self, data).fingerprint
+            }
+        guard precondition.admits(current) else {
+            throw PolicyStoreError.preconditionFailed(sid: sid, current: current)
+        }
     }
 
     private func write(
