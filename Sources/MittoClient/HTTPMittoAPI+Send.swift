@@ -9,20 +9,22 @@ extension HTTPMittoAPI {
     ///
     /// A thrown error of a write is `isOutcomeUnknown` when any attempt may have been carried out, not only the last.
     func send<Response: Decodable>(
-        _ method: HTTPMethod, _ path: String, body: some Encodable, as type: Response.Type
+        _ method: HTTPMethod, _ path: String, body: some Encodable, as type: Response.Type,
+        headers: [(String, String)] = []
     ) async throws(MittoAPIError) -> Response {
-        try await send(method, path, bodyData: try encode(body, method, path), as: type)
+        try await send(method, path, bodyData: try encode(body, method, path), as: type, headers: headers)
     }
 
     /// Sends a request without a body; see `send(_:_:body:as:)`.
     func send<Response: Decodable>(
-        _ method: HTTPMethod, _ path: String, bodyData: Data? = nil, as type: Response.Type
+        _ method: HTTPMethod, _ path: String, bodyData: Data? = nil, as type: Response.Type,
+        headers: [(String, String)] = []
     ) async throws(MittoAPIError) -> Response {
         var schedule = RetrySchedule(policy: retryPolicy)
         var mayHaveTakenEffect = false
         while true {
             schedule.attempts += 1
-            switch await attemptOnce(method, path, bodyData: bodyData) {
+            switch await attemptOnce(method, path, bodyData: bodyData, headers: headers) {
             case .success(let status, let bytes):
                 return try decode(type, from: bytes, status: status, method, path)
             case .failure(let failure):
@@ -116,7 +118,9 @@ extension HTTPMittoAPI {
         return "\(endpoint.host ?? "?"):\(port)"
     }
 
-    func attemptOnce(_ method: HTTPMethod, _ path: String, bodyData: Data?) async -> Outcome {
+    func attemptOnce(
+        _ method: HTTPMethod, _ path: String, bodyData: Data?, headers: [(String, String)] = []
+    ) async -> Outcome {
         if let pacer {
             do { try await pacer.wait() } catch { return .failure(Failure(reason: .cancelled, wasSent: false)) }
         }
@@ -126,6 +130,7 @@ extension HTTPMittoAPI {
         request.headers.add(name: "Authorization", value: credentials.authorizationHeader)
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "mitto-policy")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let bodyData {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: bodyData))

@@ -62,15 +62,28 @@ public struct HTTPMittoAPI: MittoAPI {
         )
     }
 
-    public func replaceLimit(sid: String, with limit: Limit) async throws(MittoAPIError) -> LimitResource {
-        try await send(
-            .PUT, "/2fa/limits/\(WireValue.percentEncoded(sid))", body: LimitBody(limit, accountSid: subAccountSid),
-            as: LimitEnvelope.self
-        ).limit
+    public func replaceLimit(sid: String, with limit: Limit, expecting fingerprint: String?)
+        async throws(MittoAPIError) -> LimitResource
+    {
+        let path = "/2fa/limits/\(WireValue.percentEncoded(sid))"
+        do {
+            return try await send(
+                .PUT, path, body: LimitBody(limit, accountSid: subAccountSid), as: LimitEnvelope.self,
+                headers: Self.precondition(fingerprint)
+            ).limit
+        } catch let error where error.status == 412 {
+            // After an attempt whose answer was lost, the object may carry our own write.
+            if error.isOutcomeUnknown, let current = try? await self.limit(sid: sid),
+                current.limit.fingerprint == limit.fingerprint
+            {
+                return current
+            }
+            throw Self.changedMeanwhile(error, noun: "limit", sid: sid)
+        }
     }
 
-    public func deleteLimit(sid: String) async throws(MittoAPIError) {
-        try await delete(path: "/2fa/limits/\(WireValue.percentEncoded(sid))")
+    public func deleteLimit(sid: String, expecting fingerprint: String?) async throws(MittoAPIError) {
+        try await delete(path: "/2fa/limits/\(WireValue.percentEncoded(sid))", noun: "limit", expecting: fingerprint)
     }
 
     // MARK: Workflows
@@ -91,27 +104,57 @@ public struct HTTPMittoAPI: MittoAPI {
         )
     }
 
-    public func replaceWorkflow(sid: String, with workflow: Workflow) async throws(MittoAPIError) -> WorkflowResource {
-        try await send(
-            .PUT, "/2fa/workflows/\(WireValue.percentEncoded(sid))",
-            body: WorkflowBody(workflow, accountSid: subAccountSid),
-            as: WorkflowEnvelope.self
-        ).workflow
+    public func replaceWorkflow(sid: String, with workflow: Workflow, expecting fingerprint: String?)
+        async throws(MittoAPIError) -> WorkflowResource
+    {
+        let path = "/2fa/workflows/\(WireValue.percentEncoded(sid))"
+        do {
+            return try await send(
+                .PUT, path, body: WorkflowBody(workflow, accountSid: subAccountSid), as: WorkflowEnvelope.self,
+                headers: Self.precondition(fingerprint)
+            ).workflow
+        } catch let error where error.status == 412 {
+            if error.isOutcomeUnknown, let current = try? await self.workflow(sid: sid),
+                current.workflow.fingerprint == workflow.fingerprint
+            {
+                return current
+            }
+            throw Self.changedMeanwhile(error, noun: "workflow", sid: sid)
+        }
     }
 
-    public func deleteWorkflow(sid: String) async throws(MittoAPIError) {
-        try await delete(path: "/2fa/workflows/\(WireValue.percentEncoded(sid))")
+    public func deleteWorkflow(sid: String, expecting fingerprint: String?) async throws(MittoAPIError) {
+        try await delete(
+            path: "/2fa/workflows/\(WireValue.percentEncoded(sid))", noun: "workflow", expecting: fingerprint)
     }
 
     // MARK: Shared
 
     /// A delete is idempotent, so it is retried after any retryable failure; a 404 after an attempt that may have
     /// deleted means that attempt did.
-    private func delete(path: String) async throws(MittoAPIError) {
+    private func delete(path: String, noun: String, expecting fingerprint: String?) async throws(MittoAPIError) {
         do {
-            _ = try await send(.DELETE, path, as: StatusEnvelope.self)
+            _ = try await send(.DELETE, path, as: StatusEnvelope.self, headers: Self.precondition(fingerprint))
         } catch let error where error.status == 404 && error.isOutcomeUnknown {
             logger.info("delete answer lost; the retry found it gone", metadata: ["path": "\(path)"])
+        } catch let error where error.status == 412 {
+            throw Self.changedMeanwhile(error, noun: noun, sid: String(path.split(separator: "/").last ?? ""))
         }
+    }
+
+    /// The `If-Match` header that makes a write conditional on the object's fingerprint.
+    static func precondition(_ fingerprint: String?) -> [(String, String)] {
+        fingerprint.map { [("If-Match", "\"\($0)\"")] } ?? []
+    }
+
+    /// A 412: the object is no longer what the caller read, so the write was refused and nothing changed.
+    static func changedMeanwhile(_ error: MittoAPIError, noun: String, sid: String) -> MittoAPIError {
+        MittoAPIError(
+            method: error.method, path: error.path,
+            reason: .conflict(
+                "the \(noun) \(sid) changed since it was read, so the API refused the write (412) and nothing was "
+                    + "changed"),
+            isOutcomeUnknown: false
+        )
     }
 }

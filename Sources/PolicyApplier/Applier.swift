@@ -182,13 +182,19 @@ public struct Applier: Sendable {
         switch (change.action, change.after) {
         case (.create, .limit(let limit)?): return try await api.createLimit(limit).sid
         case (.create, .workflow(let workflow)?): return try await api.createWorkflow(workflow).sid
-        case (.update, .limit(let limit)?): return try await api.replaceLimit(sid: change.sid ?? "", with: limit).sid
+        // Writes are conditional on the object still being what the plan saw, so a change made between the check
+        // above and the write is refused by the API rather than overwritten.
+        case (.update, .limit(let limit)?):
+            return try await api.replaceLimit(sid: change.sid ?? "", with: limit, expecting: change.liveFingerprint)
+                .sid
         case (.update, .workflow(let workflow)?):
-            return try await api.replaceWorkflow(sid: change.sid ?? "", with: workflow).sid
+            return try await api.replaceWorkflow(
+                sid: change.sid ?? "", with: workflow, expecting: change.liveFingerprint
+            ).sid
         case (.delete, _):
             switch change.address.kind {
-            case .limit: try await api.deleteLimit(sid: change.sid ?? "")
-            case .workflow: try await api.deleteWorkflow(sid: change.sid ?? "")
+            case .limit: try await api.deleteLimit(sid: change.sid ?? "", expecting: change.liveFingerprint)
+            case .workflow: try await api.deleteWorkflow(sid: change.sid ?? "", expecting: change.liveFingerprint)
             }
             return change.sid
         default:

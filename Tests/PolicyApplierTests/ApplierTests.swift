@@ -140,6 +140,31 @@ struct ApplierTests {
         }
     }
 
+    @Test("two applies of different plans at once: each object ends as one of them says, and the other reports it")
+    func concurrentApplies() async throws {
+        try await withRunningEmulator { emulator in
+            try await withClient(emulator) { api in
+                for index in 0..<40 { _ = try await api.createLimit(Self.limit("l\(index)", max: 3)) }
+                let live = try await Applier.readLiveState(api)
+                let first = Self.plan((0..<40).map { Self.limit("l\($0)", max: 10) }, live: live)
+                let second = Self.plan((0..<40).map { Self.limit("l\($0)", max: 20) }, live: live)
+                async let one = Applier(api: api, parallelism: 4).apply(first)
+                async let two = Applier(api: api, parallelism: 4).apply(second)
+                let reports = await [one, two]
+                let final = Dictionary(
+                    uniqueKeysWithValues: try await api.listLimits().map { ($0.name, $0.limit.buckets[0].max) })
+                for index in 0..<40 {
+                    let address = ResourceAddress(.limit, "l\(index)")
+                    let statuses = reports.map { report in report.results.first { $0.address == address }!.status }
+                    // Exactly one of the two applied it, and the account holds that one's value.
+                    #expect(statuses.filter { $0 == .applied }.count == 1, "l\(index): \(statuses)")
+                    let winner = statuses[0] == .applied ? 10 : 20
+                    #expect(final["l\(index)"] == winner, "l\(index)")
+                }
+            }
+        }
+    }
+
     @Test("a previousName that is declared again is matched by name: the rename becomes a create")
     func renameFirst() async throws {
         try await withRunningEmulator { emulator in
@@ -223,19 +248,27 @@ actor InFlightCounter: MittoAPI {
     func createLimit(_ limit: Limit) async throws(MittoAPIError) -> LimitResource {
         try await counted("POST \(limit.name)") { () throws(MittoAPIError) in try await api.createLimit(limit) }
     }
-    func replaceLimit(sid: String, with limit: Limit) async throws(MittoAPIError) -> LimitResource {
+    func replaceLimit(sid: String, with limit: Limit, expecting fingerprint: String?)
+        async throws(MittoAPIError) -> LimitResource
+    {
         try await counted("PUT \(limit.name)") { () throws(MittoAPIError) in
-            try await api.replaceLimit(sid: sid, with: limit)
+            try await api.replaceLimit(sid: sid, with: limit, expecting: fingerprint)
         }
     }
-    func deleteLimit(sid: String) async throws(MittoAPIError) { try await api.deleteLimit(sid: sid) }
+    func deleteLimit(sid: String, expecting fingerprint: String?) async throws(MittoAPIError) {
+        try await api.deleteLimit(sid: sid, expecting: fingerprint)
+    }
     func listWorkflows() async throws(MittoAPIError) -> [WorkflowResource] { try await api.listWorkflows() }
     func workflow(sid: String) async throws(MittoAPIError) -> WorkflowResource { try await api.workflow(sid: sid) }
     func createWorkflow(_ workflow: Workflow) async throws(MittoAPIError) -> WorkflowResource {
         try await api.createWorkflow(workflow)
     }
-    func replaceWorkflow(sid: String, with workflow: Workflow) async throws(MittoAPIError) -> WorkflowResource {
-        try await api.replaceWorkflow(sid: sid, with: workflow)
+    func replaceWorkflow(sid: String, with workflow: Workflow, expecting fingerprint: String?)
+        async throws(MittoAPIError) -> WorkflowResource
+    {
+        try await api.replaceWorkflow(sid: sid, with: workflow, expecting: fingerprint)
     }
-    func deleteWorkflow(sid: String) async throws(MittoAPIError) { try await api.deleteWorkflow(sid: sid) }
+    func deleteWorkflow(sid: String, expecting fingerprint: String?) async throws(MittoAPIError) {
+        try await api.deleteWorkflow(sid: sid, expecting: fingerprint)
+    }
 }
