@@ -165,6 +165,25 @@ struct ApplierTests {
         }
     }
 
+    @Test("a write whose answer never came is reported unknown, not failed, and the next plan shows what happened")
+    func unknownOutcome() async throws {
+        try await withRunningEmulator { emulator in
+            let policy = RetryPolicy(maxAttempts: 1, requestTimeout: .milliseconds(300))
+            try await withClient(emulator, retryPolicy: policy) { api in
+                let created = try await api.createLimit(Self.limit("l", max: 3))
+                let plan = Self.plan([Self.limit("l", max: 4)], live: try await Applier.readLiveState(api))
+                // The update is made, and its answer held back past the client's timeout.
+                try await emulator.injectFault(
+                    .init(method: "PUT", path: "/2fa/limits/\(created.sid)", delay: 2, when: .afterHandling))
+                let report = await Applier(api: api).apply(plan)
+                #expect(report.results.map(\.status) == [.unknown])
+                #expect(report.results.first?.error?.contains("outcome unknown") == true)
+                // A fresh read shows the write happened: nothing left to do.
+                #expect(Self.plan([Self.limit("l", max: 4)], live: try await Applier.readLiveState(api)).isEmpty)
+            }
+        }
+    }
+
     @Test("a previousName that is declared again is matched by name: the rename becomes a create")
     func renameFirst() async throws {
         try await withRunningEmulator { emulator in

@@ -230,4 +230,18 @@ struct ManifestLoaderTests {
         #expect(loaded.diagnostics.map(\.message) == ["buckets[0].interval must be between 1s and 365d, got 400d"])
         #expect(loaded.diagnostics.map(\.code) == ["duration-out-of-range"])
     }
+
+    @Test("a repeated bucket name is one sentence at the second bucket's name, the field path not glued to it")
+    func duplicateBucketMessage() {
+        let loaded = Self.decode(
+            """
+            limits:
+              l:
+                buckets: [{name: b, max: 1, interval: 60}, {name: b, max: 2, interval: 120}]
+            """
+        )
+        #expect(loaded.diagnostics.map(\.message) == ["bucket name 'b' is used twice in this limit"])
+        #expect(loaded.diagnostics.first?.location?.line == 3)
+    }
+
 }

@@ -115,6 +115,22 @@ struct PlanRendererTests {
         #expect(stripped == plain, "colour adds escape codes and nothing else")
     }
 
+    @Test("a plan with only unmanaged objects does not say the account matches the manifests")
+    func onlyUnmanaged() {
+        let plan = Plan(
+            environment: "staging", changes: [],
+            unmanaged: [
+                UnmanagedObject(address: ResourceAddress(.limit, "per_ip"), sid: "LM1", reason: .deletionNotAllowed)
+            ],
+            refusals: [], forced: false, liveCount: 1, ignored: 0)
+        let text = PlanTextRenderer().render(plan)
+        #expect(
+            text.hasSuffix(
+                "No changes. The manifests' objects match the account; 1 unmanaged live object stays as it is.\n"))
+        #expect(!text.contains("The account matches the manifests"))
+        #expect(PlanMarkdownRenderer().render(plan).contains("No changes. 1 unmanaged live object left as is."))
+    }
+
     @Test("refusals: refused in red, or overridden when forced; unmanaged objects say why they stay")
     func refusalsAndUnmanaged() {
         let text = PlanTextRenderer().render(Fixtures.plan)
@@ -127,8 +143,12 @@ struct PlanRendererTests {
         var forced = Fixtures.plan
         forced.forced = true
         let forcedText = PlanTextRenderer().render(forced)
-        #expect(forcedText.contains("Overridden by --force: 3 changed or deleted"))
+        #expect(
+            forcedText.contains(
+                "Overridden by --force: 3 changed or deleted of 10 live objects (30%) exceed "
+                    + "safety.maxChangeShare = 20%.\n"))
         #expect(!forcedText.contains("Refused:"))
+        #expect(!forcedText.contains("pass --force"), "the override just used is not suggested again")
         let kept = PlanTextRenderer().render(Fixtures.driftPlan)
         #expect(kept.contains("? limit.limit_on_email (unmanaged: protected by safety.protect)\n"))
         #expect(kept.contains("? limit.test_cap (unmanaged: deletion not allowed — pass --allow-delete)\n"))
