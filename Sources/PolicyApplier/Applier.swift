@@ -8,9 +8,10 @@ public import PolicyPlanner
 /// deletes only if everything before them succeeded, so a failed create never leaves an account with neither the old
 /// nor the new limit. Within a phase, up to `parallelism` calls run at once.
 ///
-/// Before it updates or deletes an object, the applier reads it again and goes ahead only if it is still what the
-/// plan saw: a change someone made meanwhile (another apply, a hand edit) is reported, never overwritten. A create
-/// cannot overwrite anything: the API refuses a name that exists.
+/// Updates and deletes are conditional on the object still being what the plan saw (the API's `If-Match` on its
+/// fingerprint), checked by the API in the same transaction as the write: a change someone made meanwhile (another
+/// apply, a hand edit) is refused, read back and reported, never overwritten. A create cannot overwrite anything:
+/// the API refuses a name that exists.
 public struct Applier: Sendable {
     /// A step of progress, for a terminal display.
     public struct Progress: Sendable {
@@ -116,16 +117,23 @@ public struct Applier: Sendable {
 
     private func execute(_ change: PlannedChange) async -> ApplyReport.Result {
         do {
-            if let settled = try await confirm(change) { return settled }
-        } catch {
-            return .init(
-                address: change.address, action: change.action, status: .failed, sid: change.sid,
-                error: "could not read it again before writing, so nothing was written: \(error.description)"
-            )
-        }
-        do {
             let sid: String? = try await call(change)
             return .init(address: change.address, action: change.action, status: .applied, sid: sid)
+        } catch let error where change.action != .create && Self.isNotAsPlanned(error) {
+            // The API refused the conditional write (the object changed since the plan) or the object is gone:
+            // read it to say which, and whether it already is as planned.
+            do {
+                if let settled = try await settle(change) { return settled }
+            } catch {
+                return .init(
+                    address: change.address, action: change.action, status: .failed, sid: change.sid,
+                    error: "refused, and reading it back to say why failed: \(error.description)"
+                )
+            }
+            return .init(
+                address: change.address, action: change.action, status: .failed, sid: change.sid,
+                error: error.description
+            )
         } catch {
             return .init(
                 address: change.address, action: change.action, status: error.isOutcomeUnknown ? .unknown : .failed,
@@ -134,9 +142,16 @@ public struct Applier: Sendable {
         }
     }
 
-    /// Reads the object an update or delete writes, and settles the change without writing when the object is no
-    /// longer what the plan saw: already as planned (applied), or changed by someone else (refused). Nil: go ahead.
-    private func confirm(_ change: PlannedChange) async throws(MittoAPIError) -> ApplyReport.Result? {
+    /// A refused conditional write (412, said as a conflict) or an object that is no longer there (404).
+    private static func isNotAsPlanned(_ error: MittoAPIError) -> Bool {
+        if case .conflict = error.reason { return true }
+        return error.status == 404
+    }
+
+    /// Reads the object an update or delete was refused for, and says what it is now: already as planned
+    /// (applied), deleted, or changed by someone else since the plan (refused, with the fields). Nil: it is as the
+    /// plan saw it after all.
+    private func settle(_ change: PlannedChange) async throws(MittoAPIError) -> ApplyReport.Result? {
         guard change.action != .create, let sid = change.sid else { return nil }
         let current: PolicyObject?
         do {
@@ -182,8 +197,7 @@ public struct Applier: Sendable {
         switch (change.action, change.after) {
         case (.create, .limit(let limit)?): return try await api.createLimit(limit).sid
         case (.create, .workflow(let workflow)?): return try await api.createWorkflow(workflow).sid
-        // Writes are conditional on the object still being what the plan saw, so a change made between the check
-        // above and the write is refused by the API rather than overwritten.
+        // Writes are conditional on the object still being what the plan saw.
         case (.update, .limit(let limit)?):
             return try await api.replaceLimit(sid: change.sid ?? "", with: limit, expecting: change.liveFingerprint)
                 .sid
