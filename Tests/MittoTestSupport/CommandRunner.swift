@@ -23,8 +23,19 @@ public enum CommandRunner {
         _ arguments: [String], executable: String = "mitto-policy", in directory: URL? = nil,
         environment: [String: String] = [:], input: String? = nil
     ) throws -> CommandResult {
+        try start(
+            arguments, executable: try BuiltProducts.executable(executable), in: directory, environment: environment,
+            input: input
+        ).wait()
+    }
+
+    /// Starts `executable` as `run` does, without waiting, so a test can act while it runs (send it a signal).
+    public static func start(
+        _ arguments: [String], executable: URL, in directory: URL? = nil, environment: [String: String] = [:],
+        input: String? = nil
+    ) throws -> RunningCommand {
         let process = Process()
-        process.executableURL = try BuiltProducts.executable(executable)
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? packageRoot
         var merged = ProcessInfo.processInfo.environment
@@ -40,18 +51,38 @@ public enum CommandRunner {
         try process.run()
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
-        let output = LockedValue(Data())
-        let errors = LockedValue(Data())
-        let group = DispatchGroup()
+        return RunningCommand(process: process, stdout: stdout, stderr: stderr)
+    }
+}
+
+/// A started process whose output is collected until it ends.
+public final class RunningCommand {
+    /// The process.
+    public let process: Process
+    private let output = LockedValue(Data())
+    private let errors = LockedValue(Data())
+    private let readers = DispatchGroup()
+
+    init(process: Process, stdout: Pipe, stderr: Pipe) {
+        self.process = process
         for (pipe, sink) in [(stdout, output), (stderr, errors)] {
-            group.enter()
-            DispatchQueue.global().async {
+            readers.enter()
+            DispatchQueue.global().async { [readers] in
                 let data = pipe.fileHandleForReading.readDataToEndOfFile()
                 sink.withLock { $0 = data }
-                group.leave()
+                readers.leave()
             }
         }
-        group.wait()
+    }
+
+    /// Sends `signal` to the process.
+    public func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to end and returns what it printed.
+    public func wait() -> CommandResult {
+        readers.wait()
         process.waitUntilExit()
         return CommandResult(
             status: process.terminationStatus, stdout: String(decoding: output.value, as: UTF8.self),

@@ -168,14 +168,16 @@ struct ApplierTests {
     @Test("a write whose answer never came is reported unknown, not failed, and the next plan shows what happened")
     func unknownOutcome() async throws {
         try await withRunningEmulator { emulator in
-            let policy = RetryPolicy(maxAttempts: 1, requestTimeout: .milliseconds(300))
-            try await withClient(emulator, retryPolicy: policy) { api in
+            try await withClient(emulator) { api in
                 let created = try await api.createLimit(Self.limit("l", max: 3))
                 let plan = Self.plan([Self.limit("l", max: 4)], live: try await Applier.readLiveState(api))
-                // The update is made, and its answer held back past the client's timeout.
+                // The update is made, and its answer held back past the applier's client's timeout (with no retry).
                 try await emulator.injectFault(
-                    .init(method: "PUT", path: "/2fa/limits/\(created.sid)", delay: 2, when: .afterHandling))
-                let report = await Applier(api: api).apply(plan)
+                    .init(method: "PUT", path: "/2fa/limits/\(created.sid)", delay: 4, when: .afterHandling))
+                let impatient = RetryPolicy(maxAttempts: 1, requestTimeout: .seconds(1))
+                let report = try await withClient(emulator, retryPolicy: impatient) { applying in
+                    await Applier(api: applying).apply(plan)
+                }
                 #expect(report.results.map(\.status) == [.unknown])
                 #expect(report.results.first?.error?.contains("outcome unknown") == true)
                 // A fresh read shows the write happened: nothing left to do.

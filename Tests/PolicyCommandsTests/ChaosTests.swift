@@ -68,33 +68,10 @@ struct ChaosTests {
 
     /// Runs `scripts/chaos` with `arguments` and waits for it; the script bounds itself with `--timeout`.
     static func runScript(_ arguments: [String]) throws -> ScriptResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let script = CommandRunner.packageRoot.appendingPathComponent("scripts/chaos")
-        process.arguments = ["bash", script.path] + arguments
-        process.currentDirectoryURL = CommandRunner.packageRoot
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = LockedValue(Data())
-        let errors = LockedValue(Data())
-        let group = DispatchGroup()
-        for (pipe, sink) in [(stdout, output), (stderr, errors)] {
-            group.enter()
-            DispatchQueue.global().async {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                sink.withLock { $0 = data }
-                group.leave()
-            }
-        }
-        group.wait()
-        process.waitUntilExit()
-        return ScriptResult(
-            status: process.terminationStatus, stdout: String(decoding: output.value, as: UTF8.self),
-            stderr: String(decoding: errors.value, as: UTF8.self)
-        )
+        let result = try CommandRunner.start(
+            ["bash", script.path] + arguments, executable: URL(fileURLWithPath: "/usr/bin/env")
+        ).wait()
+        return ScriptResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 }

@@ -20,41 +20,22 @@ struct InterruptTests {
                 account: Account(sid: EndToEndFixture.accountSid, apiKey: EndToEndFixture.apiKey))
             #expect(try await raw.send("POST", "/_emulator/faults", body: fault).status == 200)
 
-            let process = Process()
-            process.executableURL = try BuiltProducts.executable("mitto-policy")
-            process.arguments = ["apply", "--env", "test", "--auto-approve", "--parallelism", "2"]
-            process.currentDirectoryURL = directory
-            process.environment = ProcessInfo.processInfo.environment.merging(fixture.environment) { $1 }
-            let stdout = Pipe()
-            let stderr = Pipe()
-            process.standardOutput = stdout
-            process.standardError = stderr
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            defer { if process.isRunning { process.terminate() } }
-            let output = LockedValue(Data())
-            let errors = LockedValue(Data())
-            let readers = DispatchGroup()
-            for (pipe, sink) in [(stdout, output), (stderr, errors)] {
-                readers.enter()
-                DispatchQueue.global().async {
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                    sink.withLock { $0 = data }
-                    readers.leave()
-                }
-            }
+            let apply = try CommandRunner.start(
+                ["apply", "--env", "test", "--auto-approve", "--parallelism", "2"],
+                executable: try BuiltProducts.executable("mitto-policy"), in: directory,
+                environment: fixture.environment
+            )
+            defer { if apply.process.isRunning { apply.process.terminate() } }
             // Wait (bounded) until the account holds the first created limits, then press Ctrl-C.
             let deadline = ContinuousClock.now + .seconds(30)
             while try await fixture.withAPI({ try await $0.listLimits() }).count < 2, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            kill(process.processIdentifier, SIGINT)
-            readers.wait()
-            process.waitUntilExit()
-
-            let printed = String(decoding: output.value, as: UTF8.self)
-            let warned = String(decoding: errors.value, as: UTF8.self)
-            #expect(process.terminationStatus == 130)
+            apply.send(SIGINT)
+            let result = apply.wait()
+            let printed = result.stdout
+            let warned = result.stderr
+            #expect(result.status == 130)
             #expect(warned.contains("Interrupted: no new change starts; waiting for the changes in flight to finish"))
             let created = printed.split(separator: "\n").filter { $0.hasPrefix("✓ created limit.") }.count
             let notStarted = printed.split(separator: "\n").filter { $0.hasPrefix("- not started limit.") }.count
