@@ -1,0 +1,822 @@
+#!/usr/bin/env python3
+"""The measuring half of scripts/bench: generates the accounts, runs the commands and prints the figures.
+
+Run through scripts/bench, which builds the binaries and cleans up after it. Every process started here is
+registered in the pid file given with --pid-file, so the wrapper can stop them even if this process is killed.
+"""
+import argparse
+import base64
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ACCOUNT_SID = "AC" + "%032x" % 0xBE7C4
+API_KEY = "bench-key-not-a-secret"
+AUTH = "Basic " + base64.b64encode(f"{ACCOUNT_SID}:{API_KEY}".encode()).decode()
+REQUEST_LINE = re.compile(r"(?:\bms=(\d+(?:\.\d+)?)\b.*?)?\b(GET|POST|PUT|DELETE|PATCH) (/\S*) (\d{3})\s*$")
+
+CHILDREN = []
+PID_FILE = None
+QUIET = False
+
+
+def say(text=""):
+    """Progress: to standard error, so standard output holds the table or the JSON alone."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def register(process):
+    CHILDREN.append(process)
+    if PID_FILE:
+        with open(PID_FILE, "a") as out:
+            out.write(f"{process.pid}\n")
+
+
+def unregister(process):
+    """Leaves in the pid file only processes still running, so the wrapper never signals a reused pid."""
+    if process in CHILDREN:
+        CHILDREN.remove(process)
+    if PID_FILE:
+        with open(PID_FILE, "w") as out:
+            out.write("".join(f"{p.pid}\n" for p in CHILDREN))
+
+
+def stop(process, grace=5.0):
+    if process.poll() is not None:
+        unregister(process)
+        return
+    try:
+        process.terminate()
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+    unregister(process)
+
+
+def stop_all():
+    for process in list(reversed(CHILDREN)):
+        try:
+            stop(process)
+        except Exception:
+            pass
+
+
+class Deadline:
+    def __init__(self, seconds):
+        self.end = time.monotonic() + seconds
+
+    def left(self):
+        return self.end - time.monotonic()
+
+    def check(self, what):
+        if self.left() <= 0:
+            raise SystemExit(f"bench: out of time (--timeout) before {what}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The emulator, with its request log read line by line and time-stamped on arrival
+
+
+class Emulator:
+    def __init__(self, binary, label, database=None, log_level="debug", timeout=60):
+        self.label = label
+        self.requests = []  # (arrival time, method, path, status, handler ms)
+        self.tail = []
+        self.url = None
+        self.ready = threading.Event()
+        storage = ["--database", database] if database else ["--in-memory"]
+        env = dict(os.environ, MITTO_ACCOUNT_SID=ACCOUNT_SID, MITTO_API_KEY=API_KEY)
+        self.process = subprocess.Popen(
+            [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--log-level", log_level,
+             "--login-failures", "1000000"] + storage,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, text=True,
+            bufsize=1, errors="replace")
+        register(self.process)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        start = time.monotonic()
+        while not self.ready.wait(0.05):
+            if self.process.poll() is not None or time.monotonic() - start > timeout:
+                stop(self.process)
+                raise SystemExit(f"bench: the emulator ({label}) did not start:\n" + "\n".join(self.tail[-20:]))
+        host, port = self.url[len("http://"):].rsplit(":", 1)
+        self.host, self.port = host, int(port)
+
+    def _read(self):
+        for line in self.process.stdout:
+            now = time.time()
+            line = line.rstrip("\n")
+            match = REQUEST_LINE.search(line)
+            if match:
+                ms = float(match.group(1)) if match.group(1) else 0.0
+                self.requests.append((now, match.group(2), match.group(3), int(match.group(4)), ms))
+                continue
+            self.tail = (self.tail + [line])[-50:]
+            if self.url is None:
+                found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+                if found:
+                    self.url = found.group(1)
+                    self.ready.set()
+
+    def between(self, start, end):
+        time.sleep(0.02)  # the last log line may still be in the pipe
+        return [r for r in self.requests if start <= r[0] <= end + 0.05]
+
+    def rss_mb(self):
+        try:
+            with open(f"/proc/{self.process.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        return round(int(line.split()[1]) / 1024, 1)
+        except OSError:
+            pass
+        return None
+
+    def call(self, method, path, body=None):
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            headers = {"Authorization": AUTH, "Content-Type": "application/json"}
+            connection.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+            response = connection.getresponse()
+            text = response.read()
+            return response.status, json.loads(text) if text else None
+        finally:
+            connection.close()
+
+    def stop(self):
+        stop(self.process, grace=10)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Running a command: wall time from here, peak RSS from the kernel's rusage of the child (what /usr/bin/time reads)
+
+
+def run_measured(argv, cwd, timeout, stdout_path, env):
+    with open(stdout_path, "w") as out, open(stdout_path + ".err", "w") as err:
+        started_at = time.time()
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        register(process)
+        timer = threading.Timer(max(timeout, 1), lambda: process.poll() is None and os.kill(process.pid, 9))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+        ended_at = time.time()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    unregister(process)
+    return {"wallMs": round(wall * 1000, 1), "rssMB": round(usage.ru_maxrss / 1024, 1), "exit": process.returncode,
+            "startedAt": started_at, "endedAt": ended_at}
+
+
+def policy_env():
+    return dict(os.environ, BENCH_ACCOUNT_SID=ACCOUNT_SID, BENCH_API_KEY=API_KEY, NO_COLOR="1", TERM="dumb")
+
+
+def write_project(folder, url):
+    with open(os.path.join(folder, "mitto-policy.yaml"), "w") as out:
+        out.write("manifests: [policy]\nenvironments:\n  bench:\n"
+                  f"    endpoint: {url}\n    accountSid: ${{env:BENCH_ACCOUNT_SID}}\n"
+                  "    apiKey: ${env:BENCH_API_KEY}\n")
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 1) if values else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The shape: N objects (every tenth a workflow); 95% of N declared; N/20 of those missing from the account, a tenth
+# of them changed there; N/20 live objects no manifest declares.
+
+
+def is_workflow(i):
+    return i % 10 == 9
+
+
+def name_of(i):
+    return f"workflow_{i:06d}" if is_workflow(i) else f"limit_{i:06d}"
+
+
+def shape(n, seed=9):
+    declared = n - n // 20
+    order = list(range(declared))
+    random.Random(seed).shuffle(order)
+    missing = set(order[: n // 20])
+    changed = set(order[n // 20: n // 20 + declared // 10])
+    live = [i for i in range(n) if i not in missing]
+    return {"declared": declared, "missing": missing, "changed": changed, "live": live, "unmanaged": n - declared}
+
+
+def write_manifest(path, indices):
+    with open(path, "w") as out:
+        limits = [i for i in indices if not is_workflow(i)]
+        workflows = [i for i in indices if is_workflow(i)]
+        if limits:
+            out.write("limits:\n")
+            for i in limits:
+                out.write(f"  {name_of(i)}:\n    description: Limit number {i}\n    buckets:\n"
+                          f"      - {{name: burst, max: {3 + i % 5}, interval: 10m}}\n"
+                          f"      - {{name: daily, max: {50 + i % 7}, interval: 24h}}\n")
+        if workflows:
+            out.write("workflows:\n")
+            for i in workflows:
+                out.write(f"  {name_of(i)}:\n    description: Workflow number {i}\n    steps:\n"
+                          "      - {channel: sms, from: ACME, body: \"Code {code}\", timeout: 60s}\n"
+                          "      - {channel: call, from: \"+41445550000\", body: \"Code {code}\", timeout: 2m}\n")
+
+
+def live_resource(template, i, changed):
+    """The stored resource of object `i`, made from the template mitto-policy itself wrote for object 0 or 9."""
+    resource = json.loads(template["resource"])
+    old_sid = resource["sid"]
+    sid = ("WF" if is_workflow(i) else "LM") + "%032x" % (0xB0000000 + i)
+    resource["sid"] = sid
+    resource["name"] = name_of(i)
+    if isinstance(resource.get("uri"), str):
+        resource["uri"] = resource["uri"].replace(old_sid, sid)
+    if is_workflow(i):
+        resource["description"] = "Edited by hand" if changed else f"Workflow number {i}"
+    else:
+        resource["description"] = f"Limit number {i}"
+        buckets = resource["buckets"]
+        buckets[0]["max"] = 3 + i % 5 + (10 if changed else 0)
+        buckets[1]["max"] = 50 + i % 7
+    return sid, resource
+
+
+def prepare_template(binaries, work, deadline):
+    """A database holding one limit and one workflow, written by mitto-policy apply, to copy rows from."""
+    folder = os.path.join(work, "template")
+    os.makedirs(os.path.join(folder, "policy"))
+    write_manifest(os.path.join(folder, "policy", "policy.yaml"), [0, 9])
+    database = os.path.join(folder, "template.sqlite")
+    emulator = Emulator(binaries["emulator"], "template", database=database, log_level="warning")
+    try:
+        write_project(folder, emulator.url)
+        result = run_measured([binaries["policy"], "apply", "--env", "bench", "--auto-approve"], folder,
+                              min(120, deadline.left()), os.path.join(folder, "apply.out"), policy_env())
+        if result["exit"] != 0:
+            raise SystemExit("bench: could not write the template objects:\n" + open(folder + "/apply.out").read()
+                             + open(folder + "/apply.out.err").read())
+    finally:
+        emulator.stop()
+    with sqlite3.connect(database) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return database
+
+
+def seed_database(template, target, n, layout):
+    """Copies the template and fills it with the live objects: each row like the template's, with its own sid,
+    name and resource. Returns False when the schema is not the one expected (the caller then seeds over HTTP)."""
+    shutil.copyfile(template, target)
+    try:
+        db = sqlite3.connect(target)
+        db.row_factory = sqlite3.Row
+        columns = [row["name"] for row in db.execute("PRAGMA table_info(policy_object)")]
+        rows = [dict(row) for row in db.execute("SELECT * FROM policy_object")]
+        by_kind = {}
+        for row in rows:
+            by_kind["workflow" if json.loads(row["resource"])["name"].startswith("workflow_") else "limit"] = row
+        if set(by_kind) != {"limit", "workflow"} or not {"sid", "name", "resource"} <= set(columns):
+            return False
+        db.execute("DELETE FROM policy_object")
+        insert_columns = [c for c in columns if c != "seq"]
+        statement = (f"INSERT INTO policy_object ({', '.join(insert_columns)}) "
+                     f"VALUES ({', '.join('?' for _ in insert_columns)})")
+
+        def values():
+            for i in layout["live"]:
+                row = by_kind["workflow" if is_workflow(i) else "limit"]
+                old = json.loads(row["resource"])
+                sid, resource = live_resource(row, i, i in layout["changed"])
+                encoded = json.dumps(resource, separators=(",", ":")).encode()
+                out = []
+                for column in insert_columns:
+                    value = row[column]
+                    if value == old["sid"]:
+                        value = sid
+                    elif value == old["name"]:
+                        value = name_of(i)
+                    elif column == "resource":
+                        value = encoded if isinstance(value, bytes) else encoded.decode()
+                    out.append(value)
+                yield out
+
+        db.executemany(statement, values())
+        db.commit()
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        return True
+    except (sqlite3.Error, KeyError, IndexError, TypeError, ValueError) as error:
+        say(f"   the database could not be prepared directly ({error}); seeding over HTTP instead")
+        return False
+
+
+def seed_over_http(emulator, template_database, layout, deadline, threads=32):
+    """Creates the live objects through the API, `threads` at a time over keep-alive connections."""
+    with sqlite3.connect(template_database) as db:
+        rows = [json.loads(r[0]) for r in db.execute("SELECT resource FROM policy_object")]
+    templates = {"workflow" if r["name"].startswith("workflow_") else "limit": {"resource": json.dumps(r)}
+                 for r in rows}
+    jobs = list(layout["live"])
+    failures = []
+    lock = threading.Lock()
+
+    def worker():
+        connection = http.client.HTTPConnection(emulator.host, emulator.port, timeout=30)
+        while deadline.left() > 0:
+            with lock:
+                if not jobs:
+                    break
+                i = jobs.pop()
+            kind = "workflow" if is_workflow(i) else "limit"
+            _, resource = live_resource(templates[kind], i, i in layout["changed"])
+            body = {k: v for k, v in resource.items() if k not in ("sid", "accountSid", "dateCreated",
+                                                                    "dateUpdated", "uri")}
+            connection.request("POST", f"/2fa/{kind}s", body=json.dumps(body),
+                               headers={"Authorization": AUTH, "Content-Type": "application/json"})
+            response = connection.getresponse()
+            response.read()
+            if response.status >= 300:
+                with lock:
+                    failures.append(response.status)
+        connection.close()
+
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(max(deadline.left(), 1))
+    if failures or jobs:
+        raise SystemExit(f"bench: seeding over HTTP failed ({len(failures)} refused, {len(jobs)} not sent)")
+
+
+def live_totals(emulator):
+    totals = {}
+    for kind in ("limits", "workflows"):
+        status, body = emulator.call("GET", f"/2fa/{kind}/search?pageSize=1")
+        totals[kind] = body.get("total") if status == 200 and isinstance(body, dict) else None
+    return totals
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Per N: validate, plan (with the live read seen from the emulator's log), drift, export
+
+
+def bench_size(n, binaries, work, template, runs, deadline, timeout):
+    layout = shape(n)
+    folder = os.path.join(work, f"n{n}")
+    os.makedirs(os.path.join(folder, "policy"))
+    manifest = os.path.join(folder, "policy", "policy.yaml")
+    write_manifest(manifest, range(layout["declared"]))
+    live_limits = sum(1 for i in layout["live"] if not is_workflow(i))
+    expected = {"limits": live_limits, "workflows": len(layout["live"]) - live_limits}
+    database = os.path.join(folder, "live.sqlite")
+    seed_start = time.perf_counter()
+    seeded_by = "database file" if seed_database(template, database, n, layout) else None
+    emulator = Emulator(binaries["emulator"], f"N={n}", database=database, timeout=max(60, n / 500))
+    try:
+        if seeded_by is None or live_totals(emulator) != expected:
+            if seeded_by:
+                say("   the prepared database did not serve the expected objects; seeding over HTTP instead")
+            emulator.stop()
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(database + suffix):
+                    os.remove(database + suffix)
+            emulator = Emulator(binaries["emulator"], f"N={n}", database=database)
+            seed_over_http(emulator, template, layout, deadline)
+            seeded_by = "HTTP API"
+        seed_seconds = time.perf_counter() - seed_start
+        totals = live_totals(emulator)
+        write_project(folder, emulator.url)
+        env = policy_env()
+        policy = binaries["policy"]
+
+        def timed(name, argv, ok=(0,)):
+            deadline.check(f"{name} at N={n}")
+            result = run_measured([policy] + argv, folder, min(timeout, deadline.left()),
+                                  os.path.join(folder, f"{name}.out"), env)
+            if result["exit"] not in ok:
+                raise SystemExit(f"bench: {name} at N={n} exited {result['exit']}:\n"
+                                 + open(os.path.join(folder, f"{name}.out.err")).read()[-3000:])
+            return result
+
+        # One unmeasured plan warms the caches and checks the shape.
+        check = timed("check", ["plan", "--env", "bench", "--force", "--format", "json"])
+        summary = json.load(open(os.path.join(folder, "check.out"))).get("summary", {})
+        want = {"create": len(layout["missing"]), "update": len(layout["changed"]), "delete": 0,
+                "unmanaged": layout["unmanaged"]}
+        got = {k: summary.get(k) for k in want}
+        shape_ok = got == want and totals == expected
+        if not shape_ok:
+            say(f"   warning: the plan is not of the intended shape: {got} (wanted {want}), live {totals}")
+        del check
+
+        samples = {"validate": [], "plan": [], "drift": [], "export": []}
+        for run in range(runs):
+            samples["validate"].append(timed("validate", ["validate"]))
+            result = timed("plan", ["plan", "--env", "bench", "--force"])
+            requests = emulator.between(result["startedAt"], result["endedAt"])
+            lists = [r for r in requests if r[1] == "GET" and r[2].endswith("/search")]
+            if lists:
+                first = min(r[0] - r[4] / 1000 for r in lists)
+                last = max(r[0] for r in lists)
+                result["liveReadMs"] = round((last - first) * 1000, 1)
+                result["beforeReadMs"] = round((first - result["startedAt"]) * 1000, 1)
+                result["afterReadMs"] = round((result["endedAt"] - last) * 1000, 1)
+            result["requests"] = len(requests)
+            result["listRequests"] = len(lists)
+            result["pageMsMax"] = max((r[4] for r in lists), default=None)
+            samples["plan"].append(result)
+            samples["drift"].append(timed("drift", ["drift", "--env", "bench"], ok=(0, 2)))
+            samples["export"].append(timed("export", ["export", "--env", "bench"]))
+            say(f"   N={n} run {run + 1}/{runs}: validate {result and samples['validate'][-1]['wallMs']} ms, "
+                f"plan {result['wallMs']} ms ({result['listRequests']} list requests), "
+                f"drift {samples['drift'][-1]['wallMs']} ms, export {samples['export'][-1]['wallMs']} ms")
+        figures = {
+            "n": n, "declared": layout["declared"], "live": len(layout["live"]), "changed": len(layout["changed"]),
+            "missing": len(layout["missing"]), "unmanaged": layout["unmanaged"],
+            "manifestBytes": os.path.getsize(manifest), "seededBy": seeded_by,
+            "seedSeconds": round(seed_seconds, 2), "shapeOk": shape_ok, "planSummary": got,
+        }
+        keys = {"validate": ["wallMs", "rssMB"], "drift": ["wallMs", "rssMB"], "export": ["wallMs", "rssMB"],
+                "plan": ["wallMs", "rssMB", "liveReadMs", "requests", "listRequests", "beforeReadMs",
+                         "afterReadMs", "pageMsMax"]}
+        for command, names in keys.items():
+            figures[command] = {k: median([s.get(k) for s in samples[command]]) for k in names}
+        return figures
+    finally:
+        emulator.stop()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Apply: creates against 20 ms of injected latency per request, at several parallelisms
+
+
+def bench_apply(creates, parallelisms, delay, binaries, work, runs, deadline, timeout):
+    folder = os.path.join(work, "apply")
+    os.makedirs(os.path.join(folder, "policy"))
+    write_manifest(os.path.join(folder, "policy", "policy.yaml"), [i for i in range(creates * 10 // 9 + 2)
+                                                                   if not is_workflow(i)][:creates])
+    results = []
+    for parallelism in parallelisms:
+        samples = []
+        for run in range(runs):
+            deadline.check(f"apply at parallelism {parallelism}")
+            emulator = Emulator(binaries["emulator"], "apply")
+            try:
+                for path in ("/2fa/limits", "/2fa/limits/search", "/2fa/workflows/search"):
+                    status, _ = emulator.call("POST", "/_emulator/faults",
+                                              {"path": path, "delay": delay, "times": 1000000})
+                    if status != 200:
+                        raise SystemExit(f"bench: the emulator refused the latency fault ({status})")
+                write_project(folder, emulator.url)
+                result = run_measured(
+                    [binaries["policy"], "apply", "--env", "bench", "--auto-approve", "--parallelism",
+                     str(parallelism), "--rate", "100000"], folder, min(timeout, deadline.left()),
+                    os.path.join(folder, "apply.out"), policy_env())
+                requests = emulator.between(result["startedAt"], result["endedAt"])
+                writes = [r for r in requests if r[1] == "POST" and r[2] == "/2fa/limits"]
+                result["applied"] = sum(1 for r in writes if r[3] in (200, 201))
+                result["requests"] = len(requests)
+                if writes:
+                    result["writeSpanMs"] = round(
+                        (max(r[0] for r in writes) - min(r[0] - r[4] / 1000 for r in writes)) * 1000, 1)
+                if result["exit"] != 0 or result["applied"] != creates:
+                    say(f"   warning: apply at parallelism {parallelism} exited {result['exit']} with "
+                        f"{result['applied']} of {creates} created")
+                samples.append(result)
+            finally:
+                emulator.stop()
+        ideal = creates * delay * 1000 / parallelism
+        wall = median([s["wallMs"] for s in samples])
+        results.append({
+            "parallelism": parallelism, "wallMs": wall, "idealMs": round(ideal, 1),
+            "ratio": round(wall / ideal, 2), "writeSpanMs": median([s.get("writeSpanMs") for s in samples]),
+            "rssMB": median([s["rssMB"] for s in samples]), "requests": median([s["requests"] for s in samples]),
+            "applied": min(s["applied"] for s in samples), "exit": max(s["exit"] for s in samples),
+        })
+        say(f"   apply of {creates} creates at parallelism {parallelism}: {wall} ms "
+            f"({results[-1]['ratio']}x the ideal {round(ideal)} ms)")
+    return {"creates": creates, "delayMs": delay * 1000, "rate": 100000, "results": results}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The emulator's throughput: send+verify pairs from client processes of keep-alive threads
+
+
+def client_main(arguments):
+    """One client process: `threads` threads, each one keep-alive connection, pairs until the time or count ends.
+    Prints one JSON line: pair and request latencies in ms, errors, CPU seconds used."""
+    host, port, threads, seconds, max_pairs, start_at, prefix = arguments
+    port, threads, seconds, max_pairs, start_at = int(port), int(threads), float(seconds), int(max_pairs), \
+        float(start_at)
+    headers = {"Authorization": AUTH, "Content-Type": "application/json"}
+    lock = threading.Lock()
+    state = {"left": max_pairs, "pairs": [], "requests": [], "errors": {}}
+
+    def error(kind):
+        with lock:
+            state["errors"][kind] = state["errors"].get(kind, 0) + 1
+
+    def worker(number):
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        counter = 0
+        while time.time() < start_at:
+            time.sleep(0.005)
+        end = start_at + seconds
+        while time.time() < end:
+            with lock:
+                if state["left"] <= 0:
+                    break
+                state["left"] -= 1
+            counter += 1
+            phone = f"+41{prefix}{number:03d}{counter:07d}"
+            try:
+                began = time.perf_counter()
+                connection.request("POST", "/2fa/send", headers=headers, body=json.dumps(
+                    {"channel": "sms", "service": "bench", "to": phone, "from": "ACME", "body": "Code {code}",
+                     "code": "135790"}))
+                response = connection.getresponse()
+                sent = json.loads(response.read() or b"{}")
+                middle = time.perf_counter()
+                if response.status != 200 or "requestID" not in sent:
+                    error(f"send {response.status}")
+                    continue
+                connection.request("POST", "/2fa/verify", headers=headers,
+                                   body=json.dumps({"requestID": sent["requestID"], "code": "135790"}))
+                response = connection.getresponse()
+                response.read()
+                finished = time.perf_counter()
+                if response.status != 200:
+                    error(f"verify {response.status}")
+                    continue
+                with lock:
+                    state["pairs"].append((finished - began) * 1000)
+                    state["requests"].extend(((middle - began) * 1000, (finished - middle) * 1000))
+            except (OSError, http.client.HTTPException, ValueError) as failure:
+                error(type(failure).__name__)
+                connection.close()
+                connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.close()
+
+    pool = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(seconds + 30)
+    cpu = os.times()
+    print(json.dumps({"pairs": state["pairs"], "requests": state["requests"], "errors": state["errors"],
+                      "cpuSeconds": cpu.user + cpu.system}))
+
+
+def percentile(values, share):
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
+
+
+def load_run(emulator, clients, seconds, max_pairs, processes, prefix):
+    processes = max(1, min(processes, clients))
+    start_at = time.time() + 1.0
+    workers = []
+    for p in range(processes):
+        threads = clients // processes + (1 if p < clients % processes else 0)
+        process = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "_client", emulator.host, str(emulator.port), str(threads),
+             str(seconds), str(max_pairs // processes + 1), str(start_at), f"{prefix}{p}"],
+            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        register(process)
+        workers.append(process)
+    outputs = []
+    for process in workers:
+        try:
+            out, _ = process.communicate(timeout=seconds + 60)
+            unregister(process)
+            outputs.append(json.loads(out.strip().splitlines()[-1]))
+        except (subprocess.TimeoutExpired, ValueError, IndexError):
+            stop(process)
+            outputs.append({"pairs": [], "requests": [], "errors": {"client failed": 1}, "cpuSeconds": 0})
+    pairs = [v for o in outputs for v in o["pairs"]]
+    requests = [v for o in outputs for v in o["requests"]]
+    errors = {}
+    for o in outputs:
+        for k, v in o["errors"].items():
+            errors[k] = errors.get(k, 0) + v
+    elapsed = seconds if len(pairs) < max_pairs else seconds  # the run is bounded by time
+    return {
+        "clients": clients, "seconds": seconds, "pairs": len(pairs),
+        "pairsPerSecond": round(len(pairs) / elapsed, 1), "pairP50Ms": percentile(pairs, 0.5),
+        "pairP99Ms": percentile(pairs, 0.99), "requestP50Ms": percentile(requests, 0.5),
+        "requestP99Ms": percentile(requests, 0.99), "errors": sum(errors.values()), "errorKinds": errors,
+        "clientCpuShare": round(sum(o["cpuSeconds"] for o in outputs) / seconds, 2),
+    }
+
+
+def bench_emulator(binaries, work, clients_list, seconds, max_pairs, deadline):
+    results = []
+    for storage in ("in-memory", "database"):
+        database = os.path.join(work, f"throughput-{len(results)}.sqlite") if storage == "database" else None
+        deadline.check(f"the emulator throughput ({storage})")
+        emulator = Emulator(binaries["emulator"], f"throughput {storage}", database=database, log_level="warning")
+        try:
+            time.sleep(0.5)
+            before = emulator.rss_mb()
+            for number, clients in enumerate(clients_list):
+                deadline.check(f"the emulator throughput ({storage}, {clients} clients)")
+                row = load_run(emulator, clients, seconds, max_pairs, processes=min(4, max(1, clients // 8)),
+                               prefix=f"{len(results) % 10}{number % 10}")
+                row["storage"] = storage
+                row["rssBeforeMB"] = before
+                row["rssAfterMB"] = emulator.rss_mb()
+                before = row["rssAfterMB"]
+                results.append(row)
+                say(f"   emulator {storage}, {clients} clients: {row['pairsPerSecond']} pairs/s, "
+                    f"p50 {row['pairP50Ms']} ms, p99 {row['pairP99Ms']} ms, RSS {row['rssBeforeMB']} → "
+                    f"{row['rssAfterMB']} MB, {row['errors']} errors")
+        finally:
+            emulator.stop()
+    return {"seconds": seconds, "maxPairs": max_pairs, "results": results}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Output
+
+
+def fmt(value, unit=""):
+    if value is None:
+        return "-"
+    if isinstance(value, float) and value >= 100:
+        value = round(value)
+    return f"{value:,}{unit}" if isinstance(value, int) else f"{value:,}{unit}"
+
+
+def table(headers, rows):
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    lines = ["| " + " | ".join(str(h).ljust(w) for h, w in zip(headers, widths)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(str(c).rjust(w) for c, w in zip(row, widths)) + " |")
+    return "\n".join(lines)
+
+
+def print_report(report):
+    out = []
+    out.append(f"mitto-policy bench: {report['build']} build, {report['runs']} run(s) each, medians; "
+               f"{report['cpus']} CPUs; {report['date']}")
+    out.append("")
+    if report["sizes"]:
+        out.append("Plan against a live account in mitto-emulator --database over loopback "
+                   "(95% of N declared, a tenth of those changed, N/20 missing, N/20 unmanaged):")
+        rows = []
+        for s in report["sizes"]:
+            p = s["plan"]
+            rows.append([fmt(s["n"]), fmt(s["validate"]["wallMs"], " ms"), fmt(s["validate"]["rssMB"], " MB"),
+                         fmt(p["wallMs"], " ms"), fmt(p["rssMB"], " MB"), fmt(p["liveReadMs"], " ms"),
+                         fmt(p["listRequests"]), fmt(p["requests"]), fmt(p["beforeReadMs"], " ms"),
+                         fmt(p["afterReadMs"], " ms"), fmt(s["drift"]["wallMs"], " ms"),
+                         fmt(s["export"]["wallMs"], " ms")])
+        out.append(table(["N", "validate", "RSS", "plan wall", "plan RSS", "live read", "list req", "requests",
+                          "before read", "plan after read", "drift", "export"], rows))
+        notes = [f"N={fmt(s['n'])}: {fmt(s['manifestBytes'])} bytes of YAML, {fmt(s['live'])} live objects seeded "
+                 f"by {s['seededBy']} in {s['seedSeconds']} s, plan {s['planSummary']}"
+                 + ("" if s["shapeOk"] else " (NOT the intended shape)") for s in report["sizes"]]
+        out.extend(notes)
+        out.append("live read: first list request arriving to last answered, from the emulator's log; before read: "
+                   "start to the first list request (load, validate); plan after read: the last list answer to exit "
+                   "(decode, plan, render).")
+        out.append("")
+    if report.get("apply"):
+        a = report["apply"]
+        out.append(f"Apply of {fmt(a['creates'])} creates with {a['delayMs']:g} ms injected per request, "
+                   f"--rate {a['rate']}:")
+        out.append(table(["parallelism", "wall", "ideal", "ratio", "writes span", "RSS", "created"],
+                         [[r["parallelism"], fmt(r["wallMs"], " ms"), fmt(r["idealMs"], " ms"), f"{r['ratio']}x",
+                           fmt(r["writeSpanMs"], " ms"), fmt(r["rssMB"], " MB"), f"{r['applied']}"]
+                          for r in a["results"]]))
+        out.append("")
+    if report.get("emulator"):
+        e = report["emulator"]
+        out.append(f"mitto-emulator: send+verify pairs (sms, custom code, no limit), {e['seconds']:g} s per row, "
+                   f"keep-alive Python clients:")
+        out.append(table(["storage", "clients", "pairs/s", "pair p50", "pair p99", "request p99", "errors",
+                          "RSS before", "RSS after", "client CPU"],
+                         [[r["storage"], r["clients"], fmt(r["pairsPerSecond"]), fmt(r["pairP50Ms"], " ms"),
+                           fmt(r["pairP99Ms"], " ms"), fmt(r["requestP99Ms"], " ms"), r["errors"],
+                           fmt(r["rssBeforeMB"], " MB"), fmt(r["rssAfterMB"], " MB"), f"{r['clientCpuShare']} cores"]
+                          for r in e["results"]]))
+    print("\n".join(out))
+
+
+def main():
+    global PID_FILE
+    if len(sys.argv) > 1 and sys.argv[1] == "_client":
+        client_main(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(prog="scripts/bench", add_help=True)
+    parser.add_argument("--sizes")
+    parser.add_argument("--runs", type=int)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--bin-dir")
+    parser.add_argument("--debug", action="store_true")
+    parser.add_argument("--build", default="release")
+    parser.add_argument("--skip-apply", action="store_true")
+    parser.add_argument("--skip-emulator", action="store_true")
+    parser.add_argument("--skip-plan", action="store_true")
+    parser.add_argument("--apply-creates", type=int)
+    parser.add_argument("--emulator-seconds", type=float)
+    parser.add_argument("--timeout", type=int, default=7200)
+    parser.add_argument("--pid-file")
+    parser.add_argument("--check-args", action="store_true")
+    args = parser.parse_args()
+
+    def refuse(message):
+        print(f"bench: {message}", file=sys.stderr)
+        sys.exit(64)
+
+    sizes_text = args.sizes or ("200" if args.quick else "1000,10000,100000")
+    if not re.fullmatch(r"\d+(,\d+)*", sizes_text) or any(int(s) < 20 for s in sizes_text.split(",")):
+        refuse("--sizes must be whole numbers of at least 20, separated by commas")
+    sizes = [int(s) for s in sizes_text.split(",")]
+    runs = args.runs if args.runs is not None else (1 if args.quick else 3)
+    if runs < 1 or runs > 50:
+        refuse("--runs must be between 1 and 50")
+    creates = args.apply_creates if args.apply_creates is not None else (40 if args.quick else 1000)
+    if creates < 1 or creates > 100000:
+        refuse("--apply-creates must be between 1 and 100000")
+    seconds = args.emulator_seconds if args.emulator_seconds is not None else (1.0 if args.quick else 15.0)
+    if not 0.5 <= seconds <= 600:
+        refuse("--emulator-seconds must be between 0.5 and 600")
+    if args.timeout < 10:
+        refuse("--timeout must be at least 10 seconds")
+    if args.check_args:
+        return
+    if not args.bin_dir:
+        refuse("--bin-dir is required here (scripts/bench passes it)")
+    PID_FILE = args.pid_file
+    binaries = {"policy": os.path.join(args.bin_dir, "mitto-policy"),
+                "emulator": os.path.join(args.bin_dir, "mitto-emulator")}
+    for binary in binaries.values():
+        if not os.access(binary, os.X_OK):
+            print(f"bench: {binary} is missing: build it first", file=sys.stderr)
+            sys.exit(66)
+
+    def on_signal(number, _frame):
+        raise SystemExit(128 + number)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    deadline = Deadline(args.timeout)
+    command_timeout = 600 if not args.quick else 120
+    work = tempfile.mkdtemp(prefix="mitto-bench.")
+    try:
+        report = {"formatVersion": 1, "build": args.build, "binDir": os.path.abspath(args.bin_dir), "runs": runs,
+                  "quick": args.quick, "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                                      time.gmtime()),
+                  "sizes": []}
+        if not args.skip_plan:
+            say("== preparing the template objects")
+            template = prepare_template(binaries, work, deadline)
+            for n in sizes:
+                say(f"== N = {n:,}")
+                report["sizes"].append(bench_size(n, binaries, work, template, runs, deadline, command_timeout))
+        if not args.skip_apply:
+            say(f"== apply of {creates} creates with 20 ms latency")
+            report["apply"] = bench_apply(creates, [1, 4, 16], 0.02, binaries, work, runs, deadline,
+                                          command_timeout)
+        if not args.skip_emulator:
+            say("== emulator throughput")
+            report["emulator"] = bench_emulator(binaries, work, [8, 32], seconds, 2_000_000, deadline)
+        if args.json:
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            print_report(report)
+    finally:
+        stop_all()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        stop_all()
