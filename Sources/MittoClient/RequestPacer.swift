@@ -5,6 +5,12 @@ public actor RequestPacer {
     private let burst: Int
     private var nextFree: ContinuousClock.Instant
     private let clock = ContinuousClock()
+    /// The rate, requests per second.
+    public let rate: Double
+    /// How many requests it let through.
+    public private(set) var requests = 0
+    /// How many of them had to wait for it.
+    public private(set) var delayedRequests = 0
 
     /// Creates a pacer for `rate` requests per second (at least 1).
     public init(rate: Double, burst: Int = 1) {
@@ -12,15 +18,20 @@ public actor RequestPacer {
         self.interval = .nanoseconds(Int64(perRequest * 1_000_000_000))
         self.burst = max(burst, 1)
         self.nextFree = ContinuousClock.now
+        self.rate = max(rate, 1)
     }
 
     /// Waits until a request may be sent.
     public func wait() async throws {
         let now = clock.now
+        requests += 1
         let earliest = now - interval * (burst - 1)
         if nextFree < earliest { nextFree = earliest }
         let start = nextFree
         nextFree = start + interval
-        if start > now { try await clock.sleep(until: start) }
+        if start > now {
+            delayedRequests += 1
+            try await clock.sleep(until: start)
+        }
     }
 }

@@ -60,12 +60,13 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         }
         guard let report else { return }
-        try finish(report, style: session.style, console: console)
+        try await finish(report, style: session.style, console: console, pacer: pacer)
     }
 
     /// Prints the report; exits 1 when a change did not succeed, 130 when Ctrl-C stopped the run.
-    private func finish(_ report: ApplyReport, style: TextStyle, console: Console) throws {
+    private func finish(_ report: ApplyReport, style: TextStyle, console: Console, pacer: RequestPacer) async throws {
         console.write("\n" + ApplyReportTextRenderer(style: style).render(report))
+        if let note = await Self.pacingNote(pacer) { console.error(note) }
         if report.interrupted { throw ExitCode(130) }
         if !report.succeeded { throw ExitCode(1) }
     }
@@ -121,7 +122,21 @@ struct ApplyCommand: AsyncParsableCommand {
             console.write("No changes. Everything in the saved plan is already applied.\n")
             return
         }
-        try finish(report, style: style, console: console)
+        try await finish(report, style: style, console: console, pacer: pacer)
+    }
+
+    /// Says so when the client-side rate limit, rather than the API, set the pace: a quarter of the requests or
+    /// more waited for it, and at that rate they needed a second or more.
+    static func pacingNote(_ pacer: RequestPacer) async -> String? {
+        let requests = await pacer.requests
+        let delayed = await pacer.delayedRequests
+        let rate = await pacer.rate
+        let floor = Double(requests) / rate
+        guard delayed * 4 >= requests, floor >= 1 else { return nil }
+        let rateText = rate == rate.rounded() ? String(Int(rate)) : String(rate)
+        return "Note: the client-side rate limit set the pace of this apply: \(requests) requests at --rate "
+            + "\(rateText) take at least \(String(format: "%.1f", floor)) s, and \(delayed) of them waited for it. "
+            + "Pass a higher --rate if the account's API allows more.\n"
     }
 
     /// Asks on the terminal; refuses to ask when nobody can answer.
