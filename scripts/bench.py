@@ -380,7 +380,7 @@ def live_totals(emulator):
 # Per N: validate, plan (with the live read seen from the emulator's log), drift, export
 
 
-def bench_size(n, binaries, work, template, runs, deadline, timeout):
+def bench_size(n, binaries, work, template, runs, deadline, timeout, over_http=False):
     layout = shape(n)
     folder = os.path.join(work, f"n{n}")
     os.makedirs(os.path.join(folder, "policy"))
@@ -390,7 +390,11 @@ def bench_size(n, binaries, work, template, runs, deadline, timeout):
     expected = {"limits": live_limits, "workflows": len(layout["live"]) - live_limits}
     database = os.path.join(folder, "live.sqlite")
     seed_start = time.perf_counter()
-    seeded_by = "database file" if seed_database(template, database, n, layout) else None
+    seeded_by = None
+    if over_http:
+        shutil.copyfile(template, database)
+    elif seed_database(template, database, n, layout):
+        seeded_by = "database file"
     emulator = Emulator(binaries["emulator"], f"N={n}", database=database, timeout=max(60, n / 500))
     try:
         if seeded_by is None or live_totals(emulator) != expected:
@@ -745,6 +749,7 @@ def main():
     parser.add_argument("--skip-apply", action="store_true")
     parser.add_argument("--skip-emulator", action="store_true")
     parser.add_argument("--skip-plan", action="store_true")
+    parser.add_argument("--seed-over-http", action="store_true")
     parser.add_argument("--apply-creates", type=int)
     parser.add_argument("--emulator-seconds", type=float)
     parser.add_argument("--timeout", type=int, default=7200)
@@ -801,7 +806,8 @@ def main():
             template = prepare_template(binaries, work, deadline)
             for n in sizes:
                 say(f"== N = {n:,}")
-                report["sizes"].append(bench_size(n, binaries, work, template, runs, deadline, command_timeout))
+                report["sizes"].append(bench_size(n, binaries, work, template, runs, deadline, command_timeout,
+                                                  over_http=args.seed_over_http))
         if not args.skip_apply:
             say(f"== apply of {creates} creates with 20 ms latency")
             report["apply"] = bench_apply(creates, [1, 4, 16], 0.02, binaries, work, runs, deadline,
