@@ -23,18 +23,26 @@ enum Interpolation {
     /// reads the environment is typed as YAML types the text (`3` a number, `10m` text). Text around a reference
     /// makes the result text.
     static func resolve(_ node: YAMLNode, in scope: VariableScope) throws(Failure) -> YAMLNode {
-        guard case .scalar(let text, _) = node.kind, text.contains("${") else { return node }
+        guard case .scalar(let text, _) = node.kind, hasReferenceOpening(text) else { return node }
+        // In ASCII text each byte is a character, so `${` and `}` are found by byte searches; other text is
+        // searched by characters (`{` followed by a combining mark is not a `{`).
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        guard isASCII || text.contains("${") else { return node }
         var output = ""
         var rest = Substring(text)
         var wholeValue: (text: String, isText: Bool)?
         var references = 0
-        while let open = rest.range(of: "${") {
+        while let open = isASCII ? asciiOpening(in: rest) : rest.range(of: "${") {
             output += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+            let afterOpen = rest[open.upperBound...]
+            guard
+                let close = isASCII ? afterOpen.utf8.firstIndex(of: UInt8(ascii: "}")) : afterOpen.firstIndex(of: "}")
+            else {
                 output += rest[open.lowerBound...]
                 rest = ""
                 break
             }
+            let afterClose = isASCII ? rest.utf8.index(after: close) : rest.index(after: close)
             let reference = String(rest[open.upperBound..<close])
             let value: (text: String, isText: Bool)
             if reference.hasPrefix("var.") {
@@ -43,13 +51,13 @@ enum Interpolation {
                 throw .environmentReference(String(reference.dropFirst(4)))
             } else {
                 output += rest[open.lowerBound...close]
-                rest = rest[rest.index(after: close)...]
+                rest = rest[afterClose...]
                 continue
             }
             references += 1
             wholeValue = value
             output += value.text
-            rest = rest[rest.index(after: close)...]
+            rest = rest[afterClose...]
         }
         output += rest
         let isWhole = references == 1 && wholeValue?.text == output && text.hasPrefix("${") && text.hasSuffix("}")
@@ -57,6 +65,29 @@ enum Interpolation {
         var resolved = node
         resolved.kind = .scalar(output, newStyle)
         return resolved
+    }
+
+    /// Whether the bytes `${` occur in `text`: a scan of its UTF-8, run on every scalar. Text without those bytes
+    /// has no `${` in any sense, so the searches after it only run on the few scalars that do.
+    static func hasReferenceOpening(_ text: String) -> Bool {
+        var afterDollar = false
+        for byte in text.utf8 {
+            if afterDollar && byte == UInt8(ascii: "{") { return true }
+            afterDollar = byte == UInt8(ascii: "$")
+        }
+        return false
+    }
+
+    /// Where the first `${` in ASCII text is.
+    private static func asciiOpening(in text: Substring) -> Range<Substring.Index>? {
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        while let dollar = bytes[index...].firstIndex(of: UInt8(ascii: "$")) {
+            index = bytes.index(after: dollar)
+            guard index < bytes.endIndex else { return nil }
+            if bytes[index] == UInt8(ascii: "{") { return dollar..<bytes.index(after: index) }
+        }
+        return nil
     }
 
     private static func variable(_ name: String, in scope: VariableScope) throws(Failure) -> (

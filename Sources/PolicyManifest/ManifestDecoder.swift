@@ -50,9 +50,8 @@ struct ManifestDecoder {
     // MARK: Limits
 
     private mutating func decodeLimit(_ name: String, at nameNode: YAMLNode, _ node: YAMLNode) {
-        let what = "limit '\(name)'"
         let errorsBefore = errorCount
-        guard let fields = reader.mapping(node, what: what, known: Self.limitKeys) else { return }
+        guard let fields = reader.mapping(node, what: "limit '\(name)'", known: Self.limitKeys) else { return }
         var failed = Set<String>()
         var description: String?
         var previousName: String?
@@ -70,6 +69,7 @@ struct ManifestDecoder {
                     continue
                 }
                 bucketNodes = items
+                buckets.reserveCapacity(items.count)
                 for (index, item) in items.enumerated() {
                     buckets.append(decodeBucket(item, path: "buckets[\(index)]", failed: &failed))
                 }
@@ -78,14 +78,18 @@ struct ManifestDecoder {
         }
         if !fields.contains(where: { $0.key == "buckets" }) {
             reader.error(
-                "missing-key", "\(what) needs 'buckets'", at: nameNode, hint: "add buckets: [{name, max, interval}]")
+                "missing-key", "limit '\(name)' needs 'buckets'", at: nameNode,
+                hint: "add buckets: [{name, max, interval}]")
             failed.insert("buckets")
         }
         let limit = Limit(name: name, description: description, buckets: buckets)
-        report(
-            PolicyRules.problems(in: limit).filter { !Self.isCausedByEarlierError($0, failed: failed) },
-            object: nameNode, fields: fields, items: ["buckets": bucketNodes]
-        )
+        let problems = PolicyRules.problems(in: limit)
+        if !problems.isEmpty {
+            report(
+                problems.filter { !Self.isCausedByEarlierError($0, failed: failed) },
+                object: nameNode, fields: fields, items: ["buckets": bucketNodes]
+            )
+        }
         guard errorCount == errorsBefore else { return }
         warnAboutBuckets(buckets, nodes: bucketNodes)
         limits.append(Declared(limit, previousName: previousName, location: reader.location(nameNode)))
@@ -311,7 +315,7 @@ struct ManifestDecoder {
         }
     }
 
-    private var errorCount: Int { reader.diagnostics.filter { $0.severity == .error }.count }
+    private var errorCount: Int { reader.errorCount }
 
     private mutating func previousName(_ node: YAMLNode) -> String? {
         guard let text = reader.string(node, what: "previousName") else { return nil }

@@ -11,6 +11,8 @@ struct NodeReader {
     let scope: VariableScope?
     /// What has been found so far.
     private(set) var diagnostics: [Diagnostic] = []
+    /// How many of `diagnostics` are errors, counted as they are added, so a decoder can ask after every object.
+    private(set) var errorCount = 0
 
     init(file: String, scope: VariableScope?) {
         self.file = file
@@ -27,42 +29,48 @@ struct NodeReader {
 
     mutating func report(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
+        if diagnostic.severity == .error { errorCount += 1 }
     }
 
     mutating func error(_ code: String, _ message: String, at node: YAMLNode, hint: String? = nil) {
-        diagnostics.append(.error(code, message, at: location(node), hint: hint))
+        report(.error(code, message, at: location(node), hint: hint))
     }
 
     /// The mapping's pairs with `known` keys, reporting unknown and repeated keys; nil (reported) when `node` is
-    /// not a mapping. A null node is an empty mapping.
+    /// not a mapping. A null node is an empty mapping. `what` is only built when there is something to report.
     mutating func mapping(
-        _ node: YAMLNode, what: String, known: [String]
+        _ node: YAMLNode, what: @autoclosure () -> String, known: [String]
     ) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
-        if node.isNull { return [] }
         guard let pairs = node.mappingPairs else {
-            error("wrong-type", "\(what) must be a mapping, got \(describe(node))", at: node)
+            if node.isNull { return [] }
+            error("wrong-type", "\(what()) must be a mapping, got \(describe(node))", at: node)
             return nil
         }
+        // Where each text key first appears: looked up in a dictionary for large mappings, found among the earlier
+        // pairs for the small ones objects are made of.
+        let isSmall = pairs.count <= Self.smallMappingSize
         var seen: [String: YAMLNode] = [:]
         var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
-        for (keyNode, value) in pairs {
+        result.reserveCapacity(pairs.count)
+        for (index, (keyNode, value)) in pairs.enumerated() {
             guard let key = keyNode.scalarValue else {
-                error("wrong-type", "keys in \(what) must be text", at: keyNode)
+                error("wrong-type", "keys in \(what()) must be text", at: keyNode)
                 continue
             }
-            if let first = seen[key] {
-                diagnostics.append(
+            let first = isSmall ? pairs[..<index].first { $0.key.scalarValue == key }?.key : seen[key]
+            if let first {
+                report(
                     .error(
-                        "duplicate-key", "key '\(key)' is repeated in \(what)", at: location(keyNode),
+                        "duplicate-key", "key '\(key)' is repeated in \(what())", at: location(keyNode),
                         notes: [.init("first given here", at: location(first))]
                     )
                 )
                 continue
             }
-            seen[key] = keyNode
+            if !isSmall { seen[key] = keyNode }
             guard known.isEmpty || known.contains(key) else {
                 error(
-                    "unknown-key", "unknown key '\(key)' in \(what)", at: keyNode,
+                    "unknown-key", "unknown key '\(key)' in \(what())", at: keyNode,
                     hint: Suggestion.hint(for: key, in: known) ?? "expected one of: \(known.joined(separator: ", "))"
                 )
                 continue
@@ -71,6 +79,9 @@ struct NodeReader {
         }
         return result
     }
+
+    /// Mappings up to this many pairs find repeated keys by comparing with the earlier pairs.
+    private static let smallMappingSize = 12
 
     /// The scalar with variables filled in, or nil (reported) when a reference cannot be filled in.
     mutating func resolved(_ node: YAMLNode) -> YAMLNode? {
@@ -84,12 +95,15 @@ struct NodeReader {
     }
 
     /// Text; with `numbersAsText`, an unquoted number is taken as its digits (`from: +41445550000`).
-    mutating func string(_ node: YAMLNode, what: String, numbersAsText: Bool = false) -> String? {
+    mutating func string(
+        _ node: YAMLNode, what: @autoclosure () -> String, numbersAsText: Bool = false
+    ) -> String? {
         guard let node = resolved(node) else { return nil }
-        let isNumber = node.scalarType == .int || node.scalarType == .float
-        guard let text = node.scalarValue, node.scalarType == .string || (numbersAsText && isNumber) else {
+        let type = node.scalarType
+        let isNumber = type == .int || type == .float
+        guard let text = node.scalarValue, type == .string || (numbersAsText && isNumber) else {
             error(
-                "wrong-type", "\(what) must be text, got \(describe(node))", at: node,
+                "wrong-type", "\(what()) must be text, got \(describe(node))", at: node,
                 hint: node.isScalar && !node.isNull ? "put it in quotes" : nil
             )
             return nil
@@ -97,53 +111,61 @@ struct NodeReader {
         return text
     }
 
-    mutating func int(_ node: YAMLNode, what: String) -> Int? {
+    mutating func int(_ node: YAMLNode, what: @autoclosure () -> String) -> Int? {
         guard let node = resolved(node) else { return nil }
-        if let value = node.int { return value }
-        if node.scalarType == .int {
-            error("out-of-range", "\(what) is too large, got \(describe(node))", at: node)
+        let isInt = node.scalarType == .int
+        if isInt, let value = node.int { return value }
+        if isInt {
+            error("out-of-range", "\(what()) is too large, got \(describe(node))", at: node)
             return nil
         }
-        error("wrong-type", "\(what) must be a whole number, got \(describe(node))", at: node)
+        error("wrong-type", "\(what()) must be a whole number, got \(describe(node))", at: node)
         return nil
     }
 
-    mutating func bool(_ node: YAMLNode, what: String) -> Bool? {
+    mutating func bool(_ node: YAMLNode, what: @autoclosure () -> String) -> Bool? {
         guard let node = resolved(node) else { return nil }
         if let value = node.bool { return value }
-        error("wrong-type", "\(what) must be true or false, got \(describe(node))", at: node)
+        error("wrong-type", "\(what()) must be true or false, got \(describe(node))", at: node)
         return nil
     }
 
-    mutating func double(_ node: YAMLNode, what: String) -> Double? {
+    mutating func double(_ node: YAMLNode, what: @autoclosure () -> String) -> Double? {
         guard let node = resolved(node) else { return nil }
         if let value = node.double { return value }
-        error("wrong-type", "\(what) must be a number, got \(describe(node))", at: node)
+        error("wrong-type", "\(what()) must be a number, got \(describe(node))", at: node)
         return nil
     }
 
     /// Seconds from `90`, `90s`, `10m`, `1h30m` or `7d`.
-    mutating func duration(_ node: YAMLNode, what: String) -> Int? {
+    mutating func duration(_ node: YAMLNode, what: @autoclosure () -> String) -> Int? {
         guard let node = resolved(node) else { return nil }
-        if let value = node.int, value >= 0 { return value }
-        if let text = node.scalarValue, node.isScalar, !node.isNull, let seconds = DurationText.seconds(text) {
-            return seconds
-        }
-        if let text = node.scalarValue, node.isScalar, !node.isNull, DurationText.isWellFormed(text) {
-            error("duration-out-of-range", "\(what) is too large, got \(describe(node))", at: node)
+        let type = node.scalarType
+        if type == .int, let value = node.int, value >= 0 { return value }
+        guard let text = node.scalarValue, type != .null else {
+            reportInvalidDuration(node, what: what())
             return nil
         }
+        if let seconds = DurationText.seconds(text) { return seconds }
+        if DurationText.isWellFormed(text) {
+            error("duration-out-of-range", "\(what()) is too large, got \(describe(node))", at: node)
+            return nil
+        }
+        reportInvalidDuration(node, what: what())
+        return nil
+    }
+
+    private mutating func reportInvalidDuration(_ node: YAMLNode, what: String) {
         error(
             "invalid-duration", "\(what) must be a duration such as 90s, 10m, 24h or 7d, got \(describe(node))",
             at: node, hint: "write whole seconds or number-unit parts, largest unit first: 1h30m"
         )
-        return nil
     }
 
     /// The sequence's items, or nil (reported) when `node` is not a sequence.
-    mutating func list(_ node: YAMLNode, what: String) -> [YAMLNode]? {
+    mutating func list(_ node: YAMLNode, what: @autoclosure () -> String) -> [YAMLNode]? {
         guard let items = node.sequenceItems else {
-            error("wrong-type", "\(what) must be a list, got \(describe(node))", at: node)
+            error("wrong-type", "\(what()) must be a list, got \(describe(node))", at: node)
             return nil
         }
         return items

@@ -35,12 +35,24 @@ enum CoreSchema {
     }
 
     /// Resolves a plain scalar per the YAML 1.2 core schema.
+    ///
+    /// The first byte decides which forms are possible: nulls start with `~`, `n` or `N` (or are empty), booleans
+    /// with `t`, `T`, `f` or `F`, numbers with a digit, a sign or a point. Most text starts with none of these and
+    /// is a string without further checks.
     static func resolvePlain(_ text: String) -> YAMLScalarType {
-        if isNull(text) { return .null }
-        if bool(text) != nil { return .bool }
-        if isInt(text) { return .int }
-        if isFloat(text) { return .float }
-        return .string
+        guard let first = text.utf8.first else { return .null }
+        switch first {
+        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"):
+            return isNull(text) ? .null : .string
+        case UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"):
+            return bool(text) != nil ? .bool : .string
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
+            if isInt(text) { return .int }
+            if isFloat(text) { return .float }
+            return .string
+        default:
+            return .string
+        }
     }
 
     /// `null | Null | NULL | ~ | (empty)`.
@@ -62,16 +74,17 @@ enum CoreSchema {
 
     /// `[-+]? [0-9]+ | 0o [0-7]+ | 0x [0-9a-fA-F]+`.
     static func isInt(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        if bytes.count > 2, bytes[0] == UInt8(ascii: "0") {
-            if bytes[1] == UInt8(ascii: "o") { return bytes[2...].allSatisfy { $0 >= 0x30 && $0 <= 0x37 } }
-            if bytes[1] == UInt8(ascii: "x") { return bytes[2...].allSatisfy(isHexDigit) }
+        withUTF8(text) { bytes in
+            if bytes.count > 2, bytes[0] == UInt8(ascii: "0") {
+                if bytes[1] == UInt8(ascii: "o") { return bytes[2...].allSatisfy { $0 >= 0x30 && $0 <= 0x37 } }
+                if bytes[1] == UInt8(ascii: "x") { return bytes[2...].allSatisfy(isHexDigit) }
+            }
+            var digits = bytes[...]
+            if let first = digits.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+                digits = digits.dropFirst()
+            }
+            return !digits.isEmpty && digits.allSatisfy(isDigit)
         }
-        var digits = bytes[...]
-        if let first = digits.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
-            digits = digits.dropFirst()
-        }
-        return !digits.isEmpty && digits.allSatisfy(isDigit)
     }
 
     /// The value of a core-schema integer, or `nil` if `text` is not one or does not fit in `Int`.
@@ -86,7 +99,11 @@ enum CoreSchema {
     /// (with the capitalised and upper-case spellings).
     static func isFloat(_ text: String) -> Bool {
         if specialFloat(text) != nil { return true }
-        let bytes = Array(text.utf8)
+        return withUTF8(text) { isFloat(bytes: $0) }
+    }
+
+    /// ``isFloat(_:)`` without the special values, over the text's UTF-8.
+    private static func isFloat(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         func skipDigits() -> Int {
             let begin = index
@@ -129,7 +146,11 @@ enum CoreSchema {
 
     /// `.inf`, `-.inf`, `+.inf` and `.nan` in their three spellings.
     private static func specialFloat(_ text: String) -> Double? {
-        switch text {
+        // Each spelling is 4 or 5 bytes long and starts with a point or a sign.
+        guard (4...5).contains(text.utf8.count), let first = text.utf8.first,
+            first == UInt8(ascii: ".") || first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+        else { return nil }
+        return switch text {
         case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": .infinity
         case "-.inf", "-.Inf", "-.INF": -.infinity
         case ".nan", ".NaN", ".NAN": .nan
@@ -165,6 +186,12 @@ enum CoreSchema {
             isDigit(byte) || (isHex && isHexDigit(byte)) || (isBinary && (byte | 0x20) == UInt8(ascii: "b"))
                 || "eE_:.+-xXoOtTzZ ".utf8.contains(byte)
         }
+    }
+
+    /// Runs `body` over the UTF-8 of `text`, in place for native strings.
+    private static func withUTF8<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var text = text
+        return text.withUTF8(body)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
