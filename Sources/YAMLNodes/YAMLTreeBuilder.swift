@@ -15,9 +15,8 @@ struct YAMLTreeBuilder {
         var isMapping: Bool
         var isFlow: Bool
         var properties: NodeProperties
-        var items: [YAMLNode] = []
-        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-        var pendingKey: YAMLNode?
+        /// Where the collection's children start in `children`.
+        var firstChild = 0
         var count = 1
         var height = 1
         var lastChildEnd: YAMLMark?
@@ -28,6 +27,9 @@ struct YAMLTreeBuilder {
     private let limits: YAMLParser.Limits
     private let fileName: String
     private var frames: [Frame] = []
+    /// The children of the open collections, innermost last (a mapping's as key, value, key, …). A collection takes
+    /// its own when it closes, into an array of exactly their number, instead of growing an array per collection.
+    private var children: [YAMLNode] = []
     private var anchors: [String: Built] = [:]
     private var expandedNodes = 0
     private var documentStart = YAMLMark.unknown
@@ -72,6 +74,8 @@ struct YAMLTreeBuilder {
                 message: "collections are nested more than \(limits.maxNestingDepth) levels deep",
                 mark: frame.properties.start, fileName: fileName)
         }
+        var frame = frame
+        frame.firstChild = children.count
         frames.append(frame)
     }
 
@@ -80,7 +84,16 @@ struct YAMLTreeBuilder {
         // Block collections end where their last child ends; libyaml's end event sits at the next token.
         let start = frame.properties.start
         let finalEnd = frame.isFlow ? end : (frame.lastChildEnd ?? start)
-        let kind: YAMLNode.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+        let first = frame.firstChild
+        let kind: YAMLNode.Kind
+        if frame.isMapping {
+            let pairCount = (children.count - first) / 2
+            kind = .mapping(
+                (0..<pairCount).map { (key: children[first + 2 * $0], value: children[first + 2 * $0 + 1]) })
+        } else {
+            kind = .sequence(Array(children[first...]))
+        }
+        children.removeSubrange(first...)
         let node = YAMLNode(kind, tag: frame.properties.tag, start: start, end: finalEnd)
         let built = Built(node: node, count: frame.count, height: frame.height)
         finish(built, anchor: frame.properties.anchor, end: finalEnd)
@@ -129,13 +142,6 @@ struct YAMLTreeBuilder {
         frames[index].count += built.count
         frames[index].height = max(frames[index].height, built.height + 1)
         frames[index].lastChildEnd = end
-        if !frames[index].isMapping {
-            frames[index].items.append(built.node)
-        } else if let key = frames[index].pendingKey {
-            frames[index].pairs.append((key: key, value: built.node))
-            frames[index].pendingKey = nil
-        } else {
-            frames[index].pendingKey = built.node
-        }
+        children.append(built.node)
     }
 }
