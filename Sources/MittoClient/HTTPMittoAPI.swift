@@ -65,25 +65,14 @@ public struct HTTPMittoAPI: MittoAPI {
     public func replaceLimit(sid: String, with limit: Limit, expecting fingerprint: String?)
         async throws(MittoAPIError) -> LimitResource
     {
-        let path = "/2fa/limits/\(WireValue.percentEncoded(sid))"
-        do {
-            return try await send(
-                .PUT, path, body: LimitBody(limit, accountSid: subAccountSid), as: LimitEnvelope.self,
-                headers: Self.precondition(fingerprint)
-            ).limit
-        } catch let error where error.status == 412 {
-            // After an attempt whose answer was lost, the object may carry our own write.
-            if error.isOutcomeUnknown, let current = try? await self.limit(sid: sid),
-                current.limit.fingerprint == limit.fingerprint
-            {
-                return current
-            }
-            throw Self.changedMeanwhile(error, noun: "limit", sid: sid)
-        }
+        try await replace(
+            LimitResource.self, sid: sid, limit, body: LimitBody(limit, accountSid: subAccountSid),
+            expecting: fingerprint, readBack: self.limit(sid:)
+        )
     }
 
     public func deleteLimit(sid: String, expecting fingerprint: String?) async throws(MittoAPIError) {
-        try await delete(path: "/2fa/limits/\(WireValue.percentEncoded(sid))", noun: "limit", expecting: fingerprint)
+        try await delete(LimitResource.self, sid: sid, expecting: fingerprint)
     }
 
     // MARK: Workflows
@@ -107,38 +96,49 @@ public struct HTTPMittoAPI: MittoAPI {
     public func replaceWorkflow(sid: String, with workflow: Workflow, expecting fingerprint: String?)
         async throws(MittoAPIError) -> WorkflowResource
     {
-        let path = "/2fa/workflows/\(WireValue.percentEncoded(sid))"
-        do {
-            return try await send(
-                .PUT, path, body: WorkflowBody(workflow, accountSid: subAccountSid), as: WorkflowEnvelope.self,
-                headers: Self.precondition(fingerprint)
-            ).workflow
-        } catch let error where error.status == 412 {
-            if error.isOutcomeUnknown, let current = try? await self.workflow(sid: sid),
-                current.workflow.fingerprint == workflow.fingerprint
-            {
-                return current
-            }
-            throw Self.changedMeanwhile(error, noun: "workflow", sid: sid)
-        }
+        try await replace(
+            WorkflowResource.self, sid: sid, workflow, body: WorkflowBody(workflow, accountSid: subAccountSid),
+            expecting: fingerprint, readBack: self.workflow(sid:)
+        )
     }
 
     public func deleteWorkflow(sid: String, expecting fingerprint: String?) async throws(MittoAPIError) {
-        try await delete(
-            path: "/2fa/workflows/\(WireValue.percentEncoded(sid))", noun: "workflow", expecting: fingerprint)
+        try await delete(WorkflowResource.self, sid: sid, expecting: fingerprint)
     }
 
     // MARK: Shared
 
+    /// A replace, conditional on `fingerprint` when given. A 412 after an attempt whose answer was lost may be our
+    /// own write: the object read back with the policy sent is the result.
+    private func replace<Resource: PolicyResource>(
+        _ type: Resource.Type, sid: String, _ policy: Resource.Policy, body: some Encodable & Sendable,
+        expecting fingerprint: String?, readBack: (String) async throws(MittoAPIError) -> Resource
+    ) async throws(MittoAPIError) -> Resource {
+        let path = "\(Resource.collectionPath)/\(WireValue.percentEncoded(sid))"
+        do {
+            return Resource.unwrap(
+                try await send(
+                    .PUT, path, body: body, as: Resource.Envelope.self, headers: Self.precondition(fingerprint)))
+        } catch let error where error.status == 412 {
+            if error.isOutcomeUnknown, let current = try? await readBack(sid), current.policy == policy {
+                return current
+            }
+            throw Self.changedMeanwhile(error, noun: Resource.noun, sid: sid)
+        }
+    }
+
     /// A delete is idempotent, so it is retried after any retryable failure; a 404 after an attempt that may have
     /// deleted means that attempt did.
-    private func delete(path: String, noun: String, expecting fingerprint: String?) async throws(MittoAPIError) {
+    private func delete<Resource: PolicyResource>(
+        _ type: Resource.Type, sid: String, expecting fingerprint: String?
+    ) async throws(MittoAPIError) {
+        let path = "\(Resource.collectionPath)/\(WireValue.percentEncoded(sid))"
         do {
             _ = try await send(.DELETE, path, as: StatusEnvelope.self, headers: Self.precondition(fingerprint))
         } catch let error where error.status == 404 && error.isOutcomeUnknown {
             logger.info("delete answer lost; the retry found it gone", metadata: ["path": "\(path)"])
         } catch let error where error.status == 412 {
-            throw Self.changedMeanwhile(error, noun: noun, sid: String(path.split(separator: "/").last ?? ""))
+            throw Self.changedMeanwhile(error, noun: Resource.noun, sid: sid)
         }
     }
 

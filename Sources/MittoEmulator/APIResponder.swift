@@ -86,16 +86,13 @@ public struct APIResponder: HTTPResponder {
 
     /// The caller, checked in an order that tells an address nothing it may not know: the allowlist before the
     /// key (a refused address cannot tell a right key from a wrong one), and an address that failed too often is
-    /// refused before its key is compared.
+    /// refused before anything else about its credentials is told.
     private func authenticate(_ request: Request, context: Context) async throws -> AccountDirectory.Entry {
         guard let address = context.remoteAddress?.ipAddress, directory.allowsAnyAccount(from: address) else {
             let shown = context.remoteAddress?.ipAddress ?? "an unknown address"
             throw APIError(.forbidden, "Requests from \(shown) are not allowed")
         }
         guard let (sid, apiKey) = Self.credentials(request) else { throw APIError.unauthorized }
-        if let claimed = directory.entry(sid: sid), !claimed.allowlist.allows(address) {
-            throw APIError(.forbidden, "Requests from \(address) are not allowed for account \(sid)")
-        }
         if let refusal = await failedLogins.refusal(for: address) {
             throw APIError(
                 .tooManyRequests,
@@ -103,6 +100,11 @@ public struct APIResponder: HTTPResponder {
                     + "retry in \(refusal.retryAfter)s",
                 headers: [.retryAfter: String(refusal.retryAfter)]
             )
+        }
+        if let claimed = directory.entry(sid: sid), !claimed.allowlist.allows(address) {
+            // Counted as a failure, so an address some account allows cannot probe for other accounts' sids.
+            await failedLogins.recordFailure(from: address)
+            throw APIError(.forbidden, "Requests from \(address) are not allowed for this account")
         }
         guard let entry = directory.authenticate(sid: sid, apiKey: apiKey) else {
             await failedLogins.recordFailure(from: address)

@@ -4,7 +4,7 @@ public import PolicyPlanner
 
 /// Carries out a plan through `MittoAPI`, exactly as planned: it never re-plans.
 ///
-/// Renames go first (a create may reuse a freed name), then the other creates and updates, then deletes, and the
+/// Renames go first, then the other creates and updates, then deletes, and the
 /// deletes only if everything before them succeeded, so a failed create never leaves an account with neither the old
 /// nor the new limit. Within a phase, up to `parallelism` calls run at once.
 ///
@@ -52,33 +52,20 @@ public struct Applier: Sendable {
         let deletes = plan.changes.indices.filter { plan.changes[$0].action == .delete }
         var results: [Int: ApplyReport.Result] = [:]
         var finished = 0
-        for var phase in [renames, others, deletes] where !phase.isEmpty {
+        for (stage, phase) in [(Stage.renames, renames), (.others, others), (.deletes, deletes)] where !phase.isEmpty {
             if isStopRequested() {
                 for index in phase {
                     results[index] = notStarted(plan.changes[index], reason: "the apply was interrupted")
                 }
                 continue
             }
-            if phase == deletes, results.values.contains(where: { $0.status != .applied }) {
+            if stage == .deletes, results.values.contains(where: { $0.status != .applied }) {
                 for index in phase {
                     results[index] = notStarted(
                         plan.changes[index],
                         reason: "an earlier change did not succeed, and deletes wait for everything before them")
                 }
                 continue
-            }
-            // A create may take the name a rename frees; it waits for that rename only.
-            let unfreed = Set(
-                renames.filter { results[$0]?.status != .applied }.compactMap { plan.changes[$0].renamedFrom })
-            if phase == others, !unfreed.isEmpty {
-                for index in phase
-                where plan.changes[index].action == .create
-                    && unfreed.contains(plan.changes[index].address.name)
-                {
-                    results[index] = notStarted(
-                        plan.changes[index], reason: "the rename that frees this name did not succeed")
-                }
-                phase.removeAll { results[$0] != nil }
             }
             await withTaskGroup(of: (Int, ApplyReport.Result).self) { group in
                 var pending = phase.makeIterator()
@@ -107,6 +94,9 @@ public struct Applier: Sendable {
         return ApplyReport(
             environment: plan.environment, results: plan.changes.indices.map { results[$0]! }, interrupted: interrupted)
     }
+
+    /// The phases, in order.
+    private enum Stage { case renames, others, deletes }
 
     private func notStarted(_ change: PlannedChange, reason: String) -> ApplyReport.Result {
         .init(

@@ -63,7 +63,7 @@ struct ApplyCommand: AsyncParsableCommand {
         try await finish(report, style: session.style, console: console, pacer: pacer)
     }
 
-    /// Prints the report; exits 1 when a change did not succeed, 130 when Ctrl-C stopped the run.
+    /// Prints the report; exits 1 when a change did not succeed, 130 when Ctrl-C (or SIGTERM) stopped the run.
     private func finish(_ report: ApplyReport, style: TextStyle, console: Console, pacer: RequestPacer) async throws {
         console.write("\n" + ApplyReportTextRenderer(style: style).render(report))
         if let note = await Self.pacingNote(pacer) { console.error(note) }
@@ -155,10 +155,11 @@ struct ApplyCommand: AsyncParsableCommand {
     /// finish, so the report says what happened to each.
     static func execute(_ plan: Plan, api: any MittoAPI, parallelism: Int, console: Console) async -> ApplyReport {
         let showProgress = console.isErrorTerminal && plan.changes.count >= 10
-        let interruption = Interruption.start { inFlight in
+        let interruption = Interruption.start { signal in
+            let again = signal == SIGINT ? "Ctrl-C again" : "signal again"
             console.error(
                 "\nInterrupted: no new change starts; waiting for the changes in flight to finish "
-                    + "(Ctrl-C again to quit without waiting).\n")
+                    + "(\(again) to quit without waiting).\n")
         }
         defer { interruption.stop() }
         let applier = Applier(

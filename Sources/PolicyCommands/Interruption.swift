@@ -30,7 +30,7 @@ final class Interruption: @unchecked Sendable {
                         "mitto-policy: error: quit during an apply; changes in flight have an unknown outcome. "
                         + "Run plan to see what the account holds now.\n"
                     FileHandle.standardError.write(Data(message.utf8))
-                    exit(130)
+                    exit(128 + number)
                 }
             }
             source.resume()

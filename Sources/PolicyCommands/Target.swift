@@ -43,8 +43,30 @@ enum Target {
             return TargetAccount(endpoint: "embedded:\(folder)", accountSid: localAccountSid)
         }
         let (endpoint, credentials, subAccount) = try resolve(environment)
+        // The endpoint goes into plan files and pull-request comments: never with credentials, a query or a
+        // fragment written into it.
+        guard var shown = URLComponents(url: endpoint, resolvingAgainstBaseURL: false) else {
+            throw Failure(description: "environment '\(environment.name)': the endpoint is not a URL")
+        }
+        shown.user = nil
+        shown.password = nil
+        shown.query = nil
+        shown.fragment = nil
+        // Account sids read from the environment go into plans too: only a sid's shape is accepted, and a value
+        // that is not one is never echoed.
+        for (what, value) in [("accountSid", credentials.accountSid), ("subAccount", subAccount)] {
+            guard let value, !Self.isAccountSid(value) else { continue }
+            throw Failure(
+                description: "environment '\(environment.name)': \(what) is not AC and 32 lowercase hex digits")
+        }
         return TargetAccount(
-            endpoint: endpoint.absoluteString, accountSid: credentials.accountSid, subAccount: subAccount)
+            endpoint: shown.string ?? "\(endpoint.scheme ?? "?")://\(endpoint.host ?? "?")",
+            accountSid: credentials.accountSid, subAccount: subAccount)
+    }
+
+    /// `AC` and 32 lowercase hex digits.
+    static func isAccountSid(_ text: String) -> Bool {
+        text.count == 34 && text.hasPrefix("AC") && text.dropFirst(2).allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 
     static func quietLogger() -> Logger {

@@ -102,7 +102,7 @@ struct ProjectFileDecoder {
                     settings.endpoint = text
                 } else {
                     reader.error(
-                        "invalid-value", "endpoint must be an http:// or https:// URL, got '\(text)'", at: value)
+                        "invalid-value", "endpoint must be an http:// or https:// URL", at: value)
                 }
             case "accountSid":
                 guard let text = reader.string(value, what: "accountSid") else { break }
@@ -150,7 +150,7 @@ struct ProjectFileDecoder {
                     settings.subAccount = text
                 } else {
                     reader.error(
-                        "invalid-value", "subAccount must be AC and 32 hex digits, or ${env:NAME}, got '\(text)'",
+                        "invalid-value", "subAccount must be AC and 32 hex digits, or ${env:NAME}",
                         at: value
                     )
                 }

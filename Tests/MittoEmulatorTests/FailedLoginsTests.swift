@@ -66,6 +66,23 @@ struct FailedLoginsTests {
         }
     }
 
+    @Test("asking for an account that does not allow the address counts as a failed login, so sids cannot be probed")
+    func sidProbing() async throws {
+        let configure: @Sendable (inout EmulatorConfiguration) -> Void = {
+            $0.failedLoginLimit = FailedLoginLimit(maxFailures: 3, window: 60)
+        }
+        try await withRunningEmulator(configure: configure) { emulator in
+            let probe = RawHTTP(emulator, account: TestAccounts.walled.withKey("guess"))
+            for _ in 0..<3 {
+                let refused = try await probe.send("GET", Self.search)
+                #expect(refused.status == 403)
+                #expect(!refused.body.contains(TestAccounts.walled.sid))
+            }
+            #expect(try await probe.send("GET", Self.search).status == 429)
+            #expect(try await RawHTTP(emulator).send("GET", Self.search).status == 429)
+        }
+    }
+
     @Test("the standard limit is ten failures a minute")
     func standard() {
         #expect(FailedLoginLimit.standard == FailedLoginLimit(maxFailures: 10, window: 60))

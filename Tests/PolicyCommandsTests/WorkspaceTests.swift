@@ -153,6 +153,36 @@ struct WorkspaceTests {
         }
     }
 
+    @Test("credentials written into an endpoint URL never reach the plan's target")
+    func endpointCredentials() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
+            let project = directory.appendingPathComponent("mitto-policy.yaml")
+            let text = try String(contentsOf: project, encoding: .utf8)
+            try text.replacingOccurrences(of: "http://127.0.0.1:", with: "http://someone:hunter2@127.0.0.1:").write(
+                to: project, atomically: true, encoding: .utf8)
+            let plan = try fixture.run(["plan", "--env", "test", "--format", "json"])
+            #expect(plan.status == 0, "\(plan.stderr)")
+            #expect(plan.stdout.contains("\"endpoint\" : \"http://127.0.0.1:\(fixture.emulator.port)\""))
+            #expect(!plan.stdout.contains("hunter2") && !plan.stderr.contains("hunter2"))
+        }
+    }
+
+    @Test("an accountSid read from the environment that is not a sid is refused without being echoed")
+    func accountSidShape() async throws {
+        try await withTemporaryDirectory { directory in
+            let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
+            var environment = fixture.environment
+            environment["E2E_ACCOUNT_SID"] = "pasted-key-by-mistake"
+            let plan = try CommandRunner.run(["plan", "--env", "test"], in: directory, environment: environment)
+            #expect(plan.status == 1)
+            #expect(
+                plan.stderr
+                    == "mitto-policy: error: environment 'test': accountSid is not AC and 32 lowercase hex digits\n")
+            #expect(!plan.stdout.contains("pasted-key") && !plan.stderr.contains("pasted-key"))
+        }
+    }
+
     @Test("two declarations renaming one live object: an error at each")
     func sharedPreviousName() async throws {
         try await withTemporaryDirectory { directory in
