@@ -5,6 +5,7 @@ import Logging
 import MittoWire
 import NIOCore
 import PolicyModel
+import Synchronization
 
 /// Serves the route table: format negotiation, 404 and 405, Basic auth, the IP allowlist, body limits and types,
 /// injected faults, and rendering every answer and error in JSON or XML.
@@ -22,6 +23,8 @@ public struct APIResponder: HTTPResponder {
     let faults: FaultInjector
     let journal: RequestJournal
     let failedLogins: FailedLogins
+    /// `Authorization` headers already read, so a client's every request does not decode its header again.
+    private let credentialCache = CredentialCache()
 
     /// Answers one request.
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -38,7 +41,7 @@ public struct APIResponder: HTTPResponder {
             context.logger.error("unexpected failure", metadata: ["error": "\(error)", "path": "\(path)"])
             response = render(APIError(.internalServerError, "Internal error"), format: format)
         }
-        await journal.record(method: request.method, path: request.uri.path, status: Int(response.status.code))
+        journal.record(method: request.method, path: request.uri.path, status: Int(response.status.code))
         // The query is left out: it can carry phone numbers; headers are never logged.
         context.logger.info(
             "\(request.method.rawValue) \(request.uri.path) \(response.status.code)",
@@ -65,9 +68,11 @@ public struct APIResponder: HTTPResponder {
         if route.requiresAuth {
             caller = try await authenticate(request, context: context)
         }
-        if let fault = await faults.take(
-            method: request.method, path: path, when: .beforeHandling, accountSid: caller?.account.sid
-        ) {
+        if faults.mayFire,
+            let fault = await faults.take(
+                method: request.method, path: path, when: .beforeHandling, accountSid: caller?.account.sid
+            )
+        {
             try await fault.fire()
         }
         let (body, isForm) = try await readBody(request)
@@ -76,9 +81,11 @@ public struct APIResponder: HTTPResponder {
             bodyIsForm: isForm
         )
         let response = try await route.handler(apiRequest)
-        if let fault = await faults.take(
-            method: request.method, path: path, when: .afterHandling, accountSid: caller?.account.sid
-        ) {
+        if faults.mayFire,
+            let fault = await faults.take(
+                method: request.method, path: path, when: .afterHandling, accountSid: caller?.account.sid
+            )
+        {
             try await fault.fire()
         }
         return response
@@ -92,8 +99,9 @@ public struct APIResponder: HTTPResponder {
             let shown = context.remoteAddress?.ipAddress ?? "an unknown address"
             throw APIError(.forbidden, "Requests from \(shown) are not allowed")
         }
-        guard let (sid, apiKey) = Self.credentials(request) else { throw APIError.unauthorized }
-        if let refusal = await failedLogins.refusal(for: address) {
+        guard let (sid, apiKey) = credentialCache.credentials(request.headers[.authorization], read: Self.credentials)
+        else { throw APIError.unauthorized }
+        if let refusal = failedLogins.refusal(for: address) {
             throw APIError(
                 .tooManyRequests,
                 "Too many failed logins from \(address): \(refusal.count) in \(DurationText.format(refusal.interval)); "
@@ -103,19 +111,19 @@ public struct APIResponder: HTTPResponder {
         }
         if let claimed = directory.entry(sid: sid), !claimed.allowlist.allows(address) {
             // Counted as a failure, so an address some account allows cannot probe for other accounts' sids.
-            await failedLogins.recordFailure(from: address)
+            failedLogins.recordFailure(from: address)
             throw APIError(.forbidden, "Requests from \(address) are not allowed for this account")
         }
         guard let entry = directory.authenticate(sid: sid, apiKey: apiKey) else {
-            await failedLogins.recordFailure(from: address)
+            failedLogins.recordFailure(from: address)
             throw APIError.unauthorized
         }
         return entry
     }
 
     /// The sid and key of a Basic `Authorization` header, or nil when there is none or it cannot be read.
-    private static func credentials(_ request: Request) -> (sid: String, apiKey: String)? {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
+    private static func credentials(_ header: String?) -> (sid: String, apiKey: String)? {
+        guard let header, header.lowercased().hasPrefix("basic "),
             let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
             let credentials = String(data: decoded, encoding: .utf8),
             let colon = credentials.firstIndex(of: ":")
@@ -148,8 +156,7 @@ public struct APIResponder: HTTPResponder {
             throw APIError.tooLarge
         }
         let bytes = Array(buffer.readableBytesView)
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
+        let mediaType = request.headers[.contentType].map(Self.mediaType)
         let isJSON: Bool
         switch mediaType {
         case "application/json": isJSON = true
@@ -176,6 +183,14 @@ public struct APIResponder: HTTPResponder {
         }
     }
 
+    /// The media type of a `Content-Type` value, lowercased, without parameters or spaces around it.
+    static func mediaType(_ contentType: String) -> String {
+        if contentType == "application/json" { return contentType }
+        let type = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        let trimmed = type.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+        return String(decoding: trimmed, as: UTF8.self).lowercased()
+    }
+
     private func render(_ response: APIResponse, format: ResponseFormat) throws -> Response {
         switch response {
         case .payload(let payload):
@@ -184,6 +199,10 @@ public struct APIResponder: HTTPResponder {
             return try encode(payload, status: status, headers: [:], format: format)
         case .payloadWithHeaders(let headers, let payload):
             return try encode(payload, status: .ok, headers: headers, format: format)
+        case .json(let json):
+            return try encoded(json, status: .ok, headers: [:], format: format)
+        case .jsonWithStatus(let status, let json):
+            return try encoded(json, status: status, headers: [:], format: format)
         case .raw(let contentType, let body):
             return Response(
                 status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: body))
@@ -199,15 +218,21 @@ public struct APIResponder: HTTPResponder {
     private func encode(
         _ payload: any Encodable, status: HTTPResponse.Status, headers: HTTPFields, format: ResponseFormat
     ) throws -> Response {
-        let json = try WireCoding.makeEncoder().encode(payload)
+        try encoded(try WireCoding.makeEncoder().encode(payload), status: status, headers: headers, format: format)
+    }
+
+    /// A response of `json`, or of its XML form.
+    private func encoded(
+        _ json: Data, status: HTTPResponse.Status, headers: HTTPFields, format: ResponseFormat
+    ) throws -> Response {
         var headers = headers
         headers[.contentType] = format.contentType
-        let text: String
+        let body: ByteBuffer
         switch format {
-        case .json: text = String(decoding: json, as: UTF8.self)
-        case .xml: text = try WireValue.parseJSON(json).xmlDocument
+        case .json: body = ByteBuffer(bytes: json)
+        case .xml: body = ByteBuffer(string: try WireValue.parseJSON(json).xmlDocument)
         }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }
 
@@ -227,4 +252,24 @@ extension APIError {
 
     /// 413 for a body over 1 MiB.
     static let tooLarge = APIError(.contentTooLarge, "Request body is larger than 1 MiB")
+}
+
+/// The credentials of the `Authorization` headers seen last, at most `capacity` of them.
+final class CredentialCache: Sendable {
+    static let capacity = 256
+    private let read = Mutex<[String: (sid: String, apiKey: String)]>([:])
+
+    /// The header's credentials, read by `read` the first time a header is seen.
+    func credentials(
+        _ header: String?, read reader: (String?) -> (sid: String, apiKey: String)?
+    ) -> (sid: String, apiKey: String)? {
+        guard let header else { return nil }
+        if let known = read.withLock({ $0[header] }) { return known }
+        guard let credentials = reader(header) else { return nil }
+        read.withLock { cache in
+            if cache.count >= Self.capacity { cache.removeAll() }
+            cache[header] = credentials
+        }
+        return credentials
+    }
 }

@@ -24,10 +24,17 @@ public struct EmulatorEnvironment: Sendable {
         now: { Date() },
         randomHex: {
             var generator = SystemRandomNumberGenerator()
-            return (0..<16).map { _ in
-                let byte = UInt8.random(in: 0...255, using: &generator)
-                return String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-            }.joined()
+            let digits = Array("0123456789abcdef".utf8)
+            var hex: [UInt8] = []
+            hex.reserveCapacity(32)
+            for _ in 0..<2 {
+                var word = generator.next()
+                for _ in 0..<16 {
+                    hex.append(digits[Int(word & 0xF)])
+                    word >>= 4
+                }
+            }
+            return String(decoding: hex, as: UTF8.self)
         }
     )
 

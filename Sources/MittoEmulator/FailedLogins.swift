@@ -1,6 +1,7 @@
 import Foundation
 import LimitEngine
 import PolicyModel
+import Synchronization
 
 /// How many failed logins one client address may make before it is refused for a while.
 public struct FailedLoginLimit: Hashable, Sendable {
@@ -29,14 +30,21 @@ public struct FailedLoginLimit: Hashable, Sendable {
 }
 
 /// Failed logins per client address, counted as a limit counts sends: the same sliding window, through
-/// `LimitEngine`, so an address that guesses keys is refused with `Retry-After` instead of answered.
-actor FailedLogins {
+/// `LimitEngine`, so an address that guesses keys is refused with `Retry-After` instead of answered. Every
+/// authenticated request asks it, so it is a lock around a dictionary, not an actor a request would hop to.
+final class FailedLogins: Sendable {
     private static let limitSid = "failed-logins"
     private let limit: Limit
     private let now: @Sendable () -> Date
-    private var failures: [String: [LimitEngine.SendEvent]] = [:]
-    /// Addresses tracked before forgotten ones are swept out, so sprayed addresses cannot grow the table for ever.
-    private var sweepAt = 1_024
+
+    private struct State {
+        var failures: [String: [LimitEngine.SendEvent]] = [:]
+        /// Addresses tracked before forgotten ones are swept out, so sprayed addresses cannot grow the table for
+        /// ever.
+        var sweepAt = 1_024
+    }
+
+    private let state = Mutex(State())
 
     init(_ setting: FailedLoginLimit, now: @escaping @Sendable () -> Date) {
         limit = Limit(
@@ -47,22 +55,22 @@ actor FailedLogins {
 
     /// The refusal for another attempt from `address`, or nil when it may try.
     func refusal(for address: String) -> LimitEngine.Refusal? {
-        LimitEngine.check([application(address)], at: now())
+        guard let history = state.withLock({ $0.failures[address] }) else { return nil }
+        return LimitEngine.check(
+            [.init(limitSid: Self.limitSid, limit: limit, keyValue: address, history: history)], at: now())
     }
 
     /// Counts one failed attempt from `address`.
     func recordFailure(from address: String) {
         let now = now()
-        let window = Double(limit.buckets[0].interval)
-        failures[address, default: []].removeAll { $0.at <= now.addingTimeInterval(-window) }
-        failures[address, default: []].append(.init(limitSid: Self.limitSid, keyValue: address, at: now))
-        if failures.count > sweepAt {
-            failures = failures.filter { $0.value.contains { $0.at > now.addingTimeInterval(-window) } }
-            sweepAt = max(1_024, failures.count * 2)
+        let windowStart = now.addingTimeInterval(-Double(limit.buckets[0].interval))
+        state.withLock { state in
+            state.failures[address, default: []].removeAll { $0.at <= windowStart }
+            state.failures[address, default: []].append(.init(limitSid: Self.limitSid, keyValue: address, at: now))
+            if state.failures.count > state.sweepAt {
+                state.failures = state.failures.filter { $0.value.contains { $0.at > windowStart } }
+                state.sweepAt = max(1_024, state.failures.count * 2)
+            }
         }
-    }
-
-    private func application(_ address: String) -> LimitEngine.Application {
-        .init(limitSid: Self.limitSid, limit: limit, keyValue: address, history: failures[address] ?? [])
     }
 }

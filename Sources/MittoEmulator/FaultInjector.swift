@@ -1,5 +1,6 @@
 import HTTPTypes
 import MittoWire
+import Synchronization
 
 /// Failures the emulator is told to produce, so clients can be tested against 429s, 5xx and slow answers.
 ///
@@ -101,8 +102,15 @@ public actor FaultInjector {
         var fault: Fault
     }
 
-    private var pending: [Pending] = []
+    private var pending: [Pending] = [] {
+        didSet { pendingCount.store(pending.count, ordering: .sequentiallyConsistent) }
+    }
     private var fired = 0
+    /// How many faults are pending, readable without waiting for the actor.
+    private nonisolated let pendingCount = Atomic<Int>(0)
+
+    /// Whether any fault is pending: when none is, a request need not ask for one.
+    nonisolated var mayFire: Bool { pendingCount.load(ordering: .sequentiallyConsistent) > 0 }
 
     /// Creates an injector with no faults.
     public init() {}

@@ -95,18 +95,19 @@ struct PolicyController<Object: StoredPolicyObject, Policy: Sendable>: Sendable 
         let query = try SearchQuery(request.query)
         let accountSid = try targetAccount(query.accountSid, caller: request.account.account.sid)
         let (items, total) = try await translate { () throws(PolicyStoreError) in
-            try await store.search(
-                Object.self, accountSid: accountSid, name: query.name, offset: query.page * query.pageSize,
+            try await store.searchJSON(
+                Object.kind, accountSid: accountSid, name: query.name, offset: query.page * query.pageSize,
                 limit: query.pageSize
             )
         }
         let numPages = (total + query.pageSize - 1) / query.pageSize
         let next = query.page + 1 < numPages ? query.uri(path: collectionPath + "/search", page: query.page + 1) : nil
-        return .payload(
-            SearchPage(
-                items: items, page: query.page, pageSize: query.pageSize, total: total, numPages: numPages,
-                nextPageUri: next
-            )
+        // The stored JSON of each object is the page's item as it is: nothing is decoded to be encoded again.
+        return .json(
+            JSONPage(
+                listKey: Object.listKey, items: items, page: query.page, pageSize: query.pageSize, total: total,
+                numPages: numPages, nextPageUri: next
+            ).json
         )
     }
 

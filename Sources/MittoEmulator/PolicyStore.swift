@@ -1,3 +1,4 @@
+import Foundation
 import MittoWire
 
 /// The kinds of policy object the emulator stores.
@@ -93,9 +94,33 @@ public protocol PolicyStore: Sendable {
     func search<Object: StoredPolicyObject>(
         _ type: Object.Type, accountSid: String, name: String?, offset: Int, limit: Int
     ) async throws(PolicyStoreError) -> (items: [Object], total: Int)
+    /// One page as `search` gives it, each object as the JSON the API writes for it (sorted keys, `/` unescaped).
+    func searchJSON(
+        _ kind: PolicyKind, accountSid: String, name: String?, offset: Int, limit: Int
+    ) async throws(PolicyStoreError) -> (items: [Data], total: Int)
 }
 
 extension PolicyStore {
+    /// The page from `search`, encoded.
+    public func searchJSON(
+        _ kind: PolicyKind, accountSid: String, name: String?, offset: Int, limit: Int
+    ) async throws(PolicyStoreError) -> (items: [Data], total: Int) {
+        switch kind {
+        case .limit:
+            let (items, total) = try await search(
+                LimitResource.self, accountSid: accountSid, name: name, offset: offset, limit: limit)
+            return (try items.map(Self.encodeForWire), total)
+        case .workflow:
+            let (items, total) = try await search(
+                WorkflowResource.self, accountSid: accountSid, name: name, offset: offset, limit: limit)
+            return (try items.map(Self.encodeForWire), total)
+        }
+    }
+
+    private static func encodeForWire(_ object: some Encodable) throws(PolicyStoreError) -> Data {
+        do { return try WireCoding.makeEncoder().encode(object) } catch { throw .database("cannot encode: \(error)") }
+    }
+
     /// Replaces the object with the same sid, whatever is stored.
     public func replace<Object: StoredPolicyObject>(_ object: Object) async throws(PolicyStoreError) {
         try await replace(object, ifMatch: nil)

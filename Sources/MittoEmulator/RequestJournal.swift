@@ -1,4 +1,5 @@
 import HTTPTypes
+import Synchronization
 
 /// The requests an emulator has answered, in order, so tests can count calls (method, path without query, status).
 public actor RequestJournal {
@@ -15,7 +16,8 @@ public actor RequestJournal {
         public var description: String { "\(method) \(path) \(status)" }
     }
 
-    private var entries: [Entry] = []
+    /// The entries, behind a lock: every request adds one, without waiting for the actor.
+    private let entries = Mutex<[Entry]>([])
     private let capacity: Int
 
     /// Creates a journal that keeps the last `capacity` entries.
@@ -24,13 +26,16 @@ public actor RequestJournal {
     }
 
     /// Every entry kept, oldest first.
-    public var all: [Entry] { entries }
+    public var all: [Entry] { entries.withLock { $0 } }
 
     /// Forgets every entry.
-    public func clear() { entries.removeAll() }
+    public func clear() { entries.withLock { $0.removeAll() } }
 
-    func record(method: HTTPRequest.Method, path: String, status: Int) {
-        if entries.count == capacity { entries.removeFirst(capacity / 10) }
-        entries.append(Entry(method: method.rawValue, path: path, status: status))
+    nonisolated func record(method: HTTPRequest.Method, path: String, status: Int) {
+        let entry = Entry(method: method.rawValue, path: path, status: status)
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeFirst(capacity / 10) }
+            entries.append(entry)
+        }
     }
 }

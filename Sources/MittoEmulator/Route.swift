@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import MittoWire
 
@@ -31,36 +32,57 @@ enum APIResponse: Sendable {
     /// A 200 payload with headers of its own, such as a single object's `ETag`.
     case payloadWithHeaders(HTTPFields, any Encodable & Sendable)
     case raw(contentType: String, body: String)
+    /// A 200 body already written as the API's JSON; rendered as it is, or turned into XML when that is asked for.
+    case json(Data)
+    /// A body already written as the API's JSON, with a status other than 200.
+    case jsonWithStatus(HTTPResponse.Status, Data)
 }
 
 /// One method on one path pattern of the API, such as `GET /2fa/limits/{limitSid}`.
 struct Route: Sendable {
     /// The HTTP method.
-    var method: HTTPRequest.Method
+    let method: HTTPRequest.Method
     /// The path with `{parameter}` segments.
-    var pattern: String
+    let pattern: String
     /// Whether callers must authenticate (everything but the OpenAPI document).
-    var requiresAuth = true
+    let requiresAuth: Bool
     /// The handler.
-    var handler: @Sendable (APIRequest) async throws -> APIResponse
+    let handler: @Sendable (APIRequest) async throws -> APIResponse
+    /// The pattern's segments: a literal, or a parameter's name.
+    private let segments: [Segment]
+    /// Literal segments count before parameters, so `/2fa/limits/search` wins over `/2fa/limits/{limitSid}`.
+    let specificity: Int
 
-    var segments: [Substring] { pattern.split(separator: "/") }
+    private enum Segment: Sendable {
+        case literal(Substring)
+        case parameter(String)
+    }
+
+    init(
+        method: HTTPRequest.Method, pattern: String, requiresAuth: Bool = true,
+        handler: @escaping @Sendable (APIRequest) async throws -> APIResponse
+    ) {
+        self.method = method
+        self.pattern = pattern
+        self.requiresAuth = requiresAuth
+        self.handler = handler
+        segments = pattern.split(separator: "/").map { segment in
+            segment.hasPrefix("{") && segment.hasSuffix("}")
+                ? .parameter(String(segment.dropFirst().dropLast())) : .literal(segment)
+        }
+        specificity = segments.filter { if case .literal = $0 { true } else { false } }.count
+    }
 
     /// The parameters if `path` fits the pattern, else nil.
     func match(_ pathSegments: [Substring]) -> [String: String]? {
-        let own = segments
-        guard own.count == pathSegments.count else { return nil }
+        guard segments.count == pathSegments.count else { return nil }
+        for (expected, actual) in zip(segments, pathSegments) {
+            if case .literal(let literal) = expected, literal != actual { return nil }
+        }
         var parameters: [String: String] = [:]
-        for (expected, actual) in zip(own, pathSegments) {
-            if expected.hasPrefix("{") && expected.hasSuffix("}") {
-                parameters[String(expected.dropFirst().dropLast())] = WireValue.percentDecoded(actual)
-            } else if expected != actual {
-                return nil
-            }
+        for (expected, actual) in zip(segments, pathSegments) {
+            if case .parameter(let name) = expected { parameters[name] = WireValue.percentDecoded(actual) }
         }
         return parameters
     }
-
-    /// Literal segments count before parameters, so `/2fa/limits/search` wins over `/2fa/limits/{limitSid}`.
-    var specificity: Int { segments.filter { !$0.hasPrefix("{") }.count }
 }

@@ -2,16 +2,23 @@ import Foundation
 import GRDB
 import MittoWire
 
-/// A `PolicyStore` in SQLite through GRDB: a WAL-mode file that survives a killed process, or an in-memory database
-/// with the same schema and constraints, so the two storage modes cannot behave differently.
+/// A `PolicyStore` in SQLite through GRDB: a WAL-mode file that survives a killed process, or a private temporary
+/// database with the same schema and constraints, so the two storage modes cannot behave differently.
 public final class SQLitePolicyStore: PolicyStore {
     /// Where the database lives.
     public enum Location: Sendable, Equatable {
         /// A file, opened in WAL mode and migrated on open.
         case file(String)
-        /// Process memory, gone when the emulator stops.
+        /// Nothing kept after the emulator stops: SQLite's private temporary database, which it deletes from the
+        /// file system as it opens it (so not even a killed process leaves it behind). Its pages stay in memory up
+        /// to the page cache's size and go to that nameless file beyond it, so a long run's OTP history does not
+        /// grow the process.
         case inMemory
     }
+
+    /// The page cache of the temporary database behind `.inMemory`, in KiB: what it may hold in memory. SQLite
+    /// walks a temporary database's dirty pages at every commit, so a larger cache makes each write slower.
+    static let temporaryCacheKiB = 2_048
 
     /// The database, shared with the OTP store.
     let writer: any DatabaseWriter
@@ -32,7 +39,16 @@ public final class SQLitePolicyStore: PolicyStore {
                 // process loses nothing it acknowledged (only a power cut could).
                 writer = try DatabasePool(path: file, configuration: configuration)
             case .inMemory:
-                writer = try DatabaseQueue(configuration: configuration)
+                // No journal to disk and no syncs: the database lives only as long as the process anyway.
+                configuration.prepareDatabase { db in
+                    try db.execute(
+                        sql: """
+                            PRAGMA journal_mode = MEMORY;
+                            PRAGMA synchronous = OFF;
+                            PRAGMA cache_size = -\(Self.temporaryCacheKiB);
+                            """)
+                }
+                writer = try DatabaseQueue(path: "", configuration: configuration)
             }
             try Self.migrator.migrate(writer)
         } catch {
@@ -103,6 +119,47 @@ public final class SQLitePolicyStore: PolicyStore {
                     """
             )
         }
+        migrator.registerMigration("v4: canonical resources, counts per account") { db in
+            // Each resource is kept exactly as the API writes it (sorted keys, slashes unescaped), so a list page
+            // is the stored bytes joined, never decoded and encoded again.
+            let rows = try Row.fetchAll(db, sql: "SELECT seq, kind, resource FROM policy_object")
+            for row in rows {
+                let data: Data = row["resource"]
+                let canonical: Data
+                switch PolicyKind(rawValue: row["kind"]) {
+                case .limit:
+                    canonical = try SQLitePolicyStore.encode(try SQLitePolicyStore.decode(LimitResource.self, data))
+                case .workflow:
+                    canonical = try SQLitePolicyStore.encode(try SQLitePolicyStore.decode(WorkflowResource.self, data))
+                case nil: continue
+                }
+                try db.execute(
+                    sql: "UPDATE policy_object SET resource = ? WHERE seq = ?", arguments: [canonical, row["seq"]])
+            }
+            try db.execute(
+                sql: """
+                    CREATE TABLE policy_count (
+                        kind TEXT NOT NULL,
+                        account_sid TEXT NOT NULL,
+                        total INTEGER NOT NULL,
+                        PRIMARY KEY (kind, account_sid)
+                    ) WITHOUT ROWID;
+                    INSERT INTO policy_count (kind, account_sid, total)
+                        SELECT kind, account_sid, COUNT(*) FROM policy_object GROUP BY kind, account_sid;
+                    CREATE TRIGGER policy_counted AFTER INSERT ON policy_object BEGIN
+                        INSERT INTO policy_count (kind, account_sid, total) VALUES (NEW.kind, NEW.account_sid, 1)
+                            ON CONFLICT DO UPDATE SET total = total + 1;
+                    END;
+                    CREATE TRIGGER policy_uncounted AFTER DELETE ON policy_object BEGIN
+                        UPDATE policy_count SET total = total - 1
+                            WHERE kind = OLD.kind AND account_sid = OLD.account_sid;
+                    END;
+                    """
+            )
+        }
+        migrator.registerMigration("v5: otp sessions as columns, tallies, usage") { db in
+            try OTPStore.migrateToColumns(db)
+        }
         return migrator
     }
 
@@ -166,25 +223,47 @@ public final class SQLitePolicyStore: PolicyStore {
     public func search<Object: StoredPolicyObject>(
         _ type: Object.Type, accountSid: String, name: String?, offset: Int, limit: Int
     ) async throws(PolicyStoreError) -> (items: [Object], total: Int) {
-        let (rows, total) = try await read { db in
-            var filter = "kind = ? AND account_sid = ?"
-            var arguments: StatementArguments = [Object.kind.rawValue, accountSid]
-            if let name {
-                filter += " AND name = ?"
-                arguments += [name]
-            }
-            let total = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM policy_object WHERE \(filter)", arguments: arguments)
-            let rows = try Data.fetchAll(
-                db, sql: "SELECT resource FROM policy_object WHERE \(filter) ORDER BY seq LIMIT ? OFFSET ?",
-                arguments: arguments + [limit, offset]
-            )
-            return (rows, total ?? 0)
-        }
+        let (rows, total) = try await searchJSON(
+            Object.kind, accountSid: accountSid, name: name, offset: offset, limit: limit)
         var items: [Object] = []
         items.reserveCapacity(rows.count)
         for row in rows { items.append(try Self.decode(Object.self, row)) }
         return (items, total)
+    }
+
+    public func searchJSON(
+        _ kind: PolicyKind, accountSid: String, name: String?, offset: Int, limit: Int
+    ) async throws(PolicyStoreError) -> (items: [Data], total: Int) {
+        try await read { db in
+            if let name {
+                // The name is unique in the account, so there is one object or none.
+                let row = try Data.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT resource FROM policy_object WHERE kind = ? AND account_sid = ? AND name = ?"),
+                    arguments: [kind.rawValue, accountSid, name]
+                )
+                let rows = row.map { [$0] } ?? []
+                return (offset == 0 ? rows : [], rows.count)
+            }
+            let total =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT total FROM policy_count WHERE kind = ? AND account_sid = ?"),
+                    arguments: [kind.rawValue, accountSid]
+                ) ?? 0
+            guard offset < total, limit > 0 else { return ([], total) }
+            // The page's sids are found in the index alone (kind, account, seq), skipping `offset` entries
+            // without reading a row; only the page's own rows are read.
+            let rows = try Data.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT resource FROM policy_object WHERE seq IN (
+                            SELECT seq FROM policy_object WHERE kind = ? AND account_sid = ? ORDER BY seq LIMIT ? OFFSET ?
+                        ) ORDER BY seq
+                        """),
+                arguments: [kind.rawValue, accountSid, limit, offset]
+            )
+            return (rows, total)
+        }
     }
 
     /// Throws unless the stored object meets `precondition`; runs inside the write's transaction, so no other
@@ -233,8 +312,9 @@ public final class SQLitePolicyStore: PolicyStore {
         }
     }
 
+    /// The resource as the API writes it, which is how the store keeps it.
     private static func encode<Object: Encodable>(_ object: Object) throws(PolicyStoreError) -> Data {
-        do { return try JSONEncoder().encode(object) } catch { throw .database("cannot encode: \(error)") }
+        do { return try WireCoding.makeEncoder().encode(object) } catch { throw .database("cannot encode: \(error)") }
     }
 
     private static func decode<Object: Decodable>(_ type: Object.Type, _ data: Data) throws(PolicyStoreError) -> Object

@@ -1,22 +1,29 @@
 import Foundation
 import PolicyModel
+import Synchronization
 
 /// Messages rendered at send time and waiting for their turn, like a carrier's queue: the code reaches the
 /// delivery side once, at send time, and the session store keeps only its hash. Held in memory, so messages still
-/// queued when the emulator stops are lost (their attempts show as failed).
-actor DeliveryQueue {
-    private var queued: [String: [Int: Delivery]] = [:]
+/// queued when the emulator stops are lost (their attempts show as failed). Each call takes a lock for a
+/// dictionary operation, so the engine can call it inside a database transaction.
+final class DeliveryQueue: Sendable {
+    private let queued = Mutex<[String: [Int: Delivery]]>([:])
 
     func enqueue(_ requestID: String, _ messages: [Int: Delivery]) {
-        queued[requestID] = messages
+        queued.withLock { $0[requestID] = messages }
     }
 
+    /// The message, which leaves the queue; a request with nothing left is forgotten.
     func take(_ requestID: String, index: Int) -> Delivery? {
-        queued[requestID]?.removeValue(forKey: index)
+        queued.withLock { queued in
+            let delivery = queued[requestID]?.removeValue(forKey: index)
+            if queued[requestID]?.isEmpty == true { queued[requestID] = nil }
+            return delivery
+        }
     }
 
     func drop(_ requestID: String) {
-        queued[requestID] = nil
+        _ = queued.withLock { $0.removeValue(forKey: requestID) }
     }
 }
 

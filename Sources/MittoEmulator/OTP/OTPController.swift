@@ -12,20 +12,20 @@ struct OTPController: Sendable {
         var routes = [
             Route(method: .post, pattern: "/2fa/send") { request in
                 let send = try SendRequest.read(request)
-                return .payload(try await engine.send(send, caller: request.account.account.sid))
+                return .json(OTPAnswerJSON.write(try await engine.send(send, caller: request.account.account.sid)))
             },
             Route(method: .post, pattern: "/2fa/verify") { request in
                 let (requestID, code) = try Self.requestIDAndCode(request, needsCode: true)
                 let (status, answer) = try await engine.verify(
                     requestID: requestID, code: code ?? "", caller: request.account.account.sid
                 )
-                return .payloadWithStatus(status, answer)
+                return .jsonWithStatus(status, OTPAnswerJSON.write(answer))
             },
             Route(method: .post, pattern: "/2fa/cancel") { request in
                 let (requestID, _) = try Self.requestIDAndCode(request, needsCode: false)
                 let (status, answer) = try await engine.cancel(
                     requestID: requestID, caller: request.account.account.sid)
-                return .payloadWithStatus(status, answer)
+                return .jsonWithStatus(status, OTPAnswerJSON.write(answer))
             },
             Route(method: .get, pattern: "/2fa/search") { request in
                 try await search(request, filters: request.query, path: "/2fa/search")
@@ -48,7 +48,7 @@ struct OTPController: Sendable {
                     let to = fields.flatMap { reader.filter($0, "to") }
                     guard reader.problems.isEmpty else { throw APIError.invalid(reader.problems) }
                     try await engine.advance()
-                    let messages = await outbox.messages(accountSids: [request.account.account.sid], to: to)
+                    let messages = outbox.messages(accountSids: [request.account.account.sid], to: to)
                     return .payload(OutboxPage(messages: messages))
                 }
             )
@@ -120,41 +120,26 @@ struct OTPController: Sendable {
                     message: "must be one of \(OTPStatus.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         guard problems.isEmpty else { throw APIError.invalid(problems) }
-        let accounts: [String]
-        if let account = text["accountSid"] {
-            guard directory.may(caller, actOn: account) else { throw APIError.forbiddenAccount(account) }
-            accounts = [account]
-        } else {
-            accounts = [caller]
-        }
-        let startDate = start?.1
-        let endDate = end?.1.map { $0.addingTimeInterval(86_400) }
-        let matching = try await engine.sessions(accountSids: accounts).filter { session in
-            let record = session.record
-            return (text["requestID"].map { $0 == record.requestID } ?? true)
-                && (text["to"].map { $0 == record.to } ?? true)
-                && (text["from"].map { $0 == record.from } ?? true)
-                && (text["channel"].map { channel in
-                    record.channel == channel || record.attempts.contains { $0.channel == channel }
-                } ?? true)
-                && (text["workflow"].map { $0 == record.workflow } ?? true)
-                && (text["status"].map { $0 == record.status.rawValue } ?? true)
-                && (text["service"].map { $0 == record.service } ?? true)
-                && (startDate.map { session.dateCreated >= $0 } ?? true)
-                && (endDate.map { session.dateCreated < $0 } ?? true)
-        }
-        let total = matching.count
+        let accountSid = text["accountSid"] ?? caller
+        guard directory.may(caller, actOn: accountSid) else { throw APIError.forbiddenAccount(accountSid) }
+        let filter = SessionFilter(
+            accountSid: accountSid, requestID: text["requestID"], to: text["to"], from: text["from"],
+            channel: text["channel"], workflow: text["workflow"], status: text["status"].flatMap(OTPStatus.init),
+            service: text["service"], startDay: start?.1.map(Timestamp.dayNumber),
+            endDay: end?.1.map(Timestamp.dayNumber)
+        )
+        let (records, total) = try await engine.search(filter, offset: page * pageSize, limit: pageSize)
         let numPages = (total + pageSize - 1) / pageSize
-        let items = matching.dropFirst(page * pageSize).prefix(pageSize).map(\.record)
         var query = ["page=\(page + 1)", "pageSize=\(pageSize)"]
         for (key, value) in text.sorted(by: { $0.key < $1.key }) {
             query.append("\(key)=\(WireValue.percentEncoded(value))")
         }
         let next = page + 1 < numPages ? path + "?" + query.joined(separator: "&") : nil
-        return .payload(
-            SearchPage(
-                items: Array(items), page: page, pageSize: pageSize, total: total, numPages: numPages, nextPageUri: next
-            )
+        return .json(
+            JSONPage(
+                listKey: SessionDetailRecord.listKey, items: records, page: page, pageSize: pageSize, total: total,
+                numPages: numPages, nextPageUri: next
+            ).json
         )
     }
 }

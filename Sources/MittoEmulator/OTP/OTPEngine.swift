@@ -1,12 +1,19 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import LimitEngine
 import MittoWire
 import PolicyModel
 
 /// Sends, verifies and cancels one-time passwords: limits enforced, workflows run step by step on the injected
-/// clock, codes kept only as keyed hashes. One actor, so each request's state changes one at a time.
-actor OTPEngine {
+/// clock, codes kept only as keyed hashes.
+///
+/// Each operation reads, changes and writes its session inside one write of the database (a savepoint in a
+/// transaction `GroupCommit` may share with other operations), and writes run one at a time: two verifies of one
+/// session, or a verify and the ticker, cannot overwrite each other's changes, and nothing else waits on the engine. Everything a transaction does besides SQL (taking a queued message,
+/// delivering it to the outbox) is a short synchronous step; callbacks are queued once the transaction committed.
+/// Searches and usage read outside any write, from their own snapshot.
+final class OTPEngine: Sendable {
     let store: OTPStore
     let policies: any PolicyStore
     let directory: AccountDirectory
@@ -17,11 +24,6 @@ actor OTPEngine {
     let hasher = CodeHasher()
     /// The share of deliveries made to fail, so fallback can be seen.
     let deliveryFailureRate: Double
-    /// Whether an operation holds the engine. Actor methods interleave at every `await` (the store is async), so
-    /// each operation takes this turn for its whole read-change-write, or a send, a verify and the ticker could
-    /// overwrite each other's changes to one session.
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     init(
         store: OTPStore, policies: any PolicyStore, directory: AccountDirectory, outbox: Outbox,
@@ -36,72 +38,34 @@ actor OTPEngine {
         self.deliveryFailureRate = deliveryFailureRate
     }
 
-    // MARK: Turns
-
-    private func takeTurn() async {
-        guard busy else {
-            busy = true
-            return
+    /// Runs `body` as one write (a savepoint of a transaction it may share with others' writes) and, once that is
+    /// committed, reports the status changes it collected.
+    private func transaction<T: Sendable>(
+        _ body: @escaping @Sendable (Database, inout [OTPSession]) throws -> T
+    ) async throws -> T {
+        let (result, changed) = try await store.commits.write { db in
+            var changed: [OTPSession] = []
+            let result = try body(db, &changed)
+            return (result, changed)
         }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    private func endTurn() {
-        if waiting.isEmpty {
-            busy = false
-        } else {
-            waiting.removeFirst().resume()
-        }
-    }
-
-    /// Runs `body` alone: no other engine operation starts until it ends.
-    private func exclusively<T>(_ body: () async throws -> T) async throws -> T {
-        await takeTurn()
-        defer { endTurn() }
-        return try await body()
+        for session in changed { notify(session) }
+        return result
     }
 
     // MARK: Send
 
     func send(_ request: SendRequest, caller: String) async throws -> SendResponse {
-        try await exclusively { try await sendAlone(request, caller: caller) }
-    }
-
-    private func sendAlone(_ request: SendRequest, caller: String) async throws -> SendResponse {
         let now = environment.now()
         let accountSid = try target(request.accountSid, caller: caller)
         let (messages, codeLength, codeTtl, maxAttempts, workflowName) = try await plan(request, accountSid: accountSid)
         let requestID = "OTP" + environment.randomHex()
         var session = OTPSession(
-            requestID: requestID, accountSid: accountSid, service: request.service, to: request.to,
-            channel: workflowName == nil ? (request.channel ?? .sms) : nil, workflow: workflowName, status: .pending,
-            blockedBy: nil, limits: request.limits, messages: messages, attempts: [], nextMessage: 0,
-            nextMessageAt: now, verifyAttempts: 0, maxAttempts: maxAttempts, codeHash: Data(),
+            requestID: requestID, accountSid: accountSid, service: request.service, from: messages.first?.from,
+            to: request.to, channel: workflowName == nil ? (request.channel ?? .sms) : nil, workflow: workflowName,
+            status: .pending, blockedBy: nil, limits: request.limits, messages: messages, attempts: [],
+            nextMessage: 0, nextMessageAt: now, verifyAttempts: 0, maxAttempts: maxAttempts, codeHash: Data(),
             expiresAt: now.addingTimeInterval(Double(codeTtl)), callbackUrl: request.callbackUrl,
             callbackMethod: request.callbackMethod, dateCreated: now, dateUpdated: now
-        )
-        let applications = try await limitApplications(request.limits, accountSid: accountSid, now: now)
-        if let refusal = LimitEngine.check(applications, at: now) {
-            session.status = .blocked
-            session.blockedBy = BlockedBy(limit: refusal.limit, bucket: refusal.bucket)
-            session.nextMessageAt = nil
-            try await store.save(session)
-            notify(session)
-            throw APIError(
-                .tooManyRequests,
-                "Refused by limit '\(refusal.limit)', bucket '\(refusal.bucket)': \(refusal.count) of \(refusal.max) sends "
-                    + "in \(DurationText.format(refusal.interval)) for this key; retry in \(refusal.retryAfter)s",
-                details: [
-                    ErrorDetail(
-                        field: "limits.\(refusal.limit)",
-                        problem: "bucket '\(refusal.bucket)' is full (\(refusal.count) of \(refusal.max))"
-                    )
-                ],
-                headers: [.retryAfter: String(refusal.retryAfter)]
-            )
-        }
-        try await store.recordSend(
-            applications.map { .init(limitSid: $0.limitSid, keyValue: $0.keyValue, at: now) }, at: now
         )
         let code = request.code ?? CodeHasher.randomCode(length: codeLength)
         session.codeHash = hasher.hash(code)
@@ -116,10 +80,49 @@ actor OTPEngine {
                 template: message.body, code: code
             )
         }
-        await queue.enqueue(requestID, rendered)
-        await deliverDue(&session, now: now)
-        try await store.save(session)
-        notify(session)
+        let limits = request.limits.sorted { $0.key < $1.key }
+        let prepared = session
+        let deliveries = rendered
+        let refusal: LimitEngine.Refusal?
+        do {
+            refusal = try await transaction { db, changed in
+                var session = prepared
+                let applications = try Self.limitApplications(limits, accountSid: accountSid, now: now, in: db)
+                if let refusal = LimitEngine.check(applications, at: now) {
+                    session.status = .blocked
+                    session.blockedBy = BlockedBy(limit: refusal.limit, bucket: refusal.bucket)
+                    session.nextMessageAt = nil
+                    try OTPStore.insert(session, in: db)
+                    changed.append(session)
+                    return refusal
+                }
+                try OTPStore.recordSends(
+                    applications.map { .init(limitSid: $0.limitSid, keyValue: $0.keyValue, at: now) }, at: now, in: db
+                )
+                self.queue.enqueue(requestID, deliveries)
+                self.deliverDue(&session, now: now)
+                try OTPStore.insert(session, in: db)
+                changed.append(session)
+                return nil
+            }
+        } catch {
+            queue.drop(requestID)
+            throw error
+        }
+        if let refusal {
+            throw APIError(
+                .tooManyRequests,
+                "Refused by limit '\(refusal.limit)', bucket '\(refusal.bucket)': \(refusal.count) of \(refusal.max) sends "
+                    + "in \(DurationText.format(refusal.interval)) for this key; retry in \(refusal.retryAfter)s",
+                details: [
+                    ErrorDetail(
+                        field: "limits.\(refusal.limit)",
+                        problem: "bucket '\(refusal.bucket)' is full (\(refusal.count) of \(refusal.max))"
+                    )
+                ],
+                headers: [.retryAfter: String(refusal.retryAfter)]
+            )
+        }
         return SendResponse(requestID: requestID)
     }
 
@@ -212,26 +215,22 @@ actor OTPEngine {
         return found.workflow
     }
 
-    private func limitApplications(
-        _ limits: [String: String], accountSid: String, now: Date
-    ) async throws -> [LimitEngine.Application] {
+    private static func limitApplications(
+        _ limits: [(key: String, value: String)], accountSid: String, now: Date, in db: Database
+    ) throws -> [LimitEngine.Application] {
         var applications: [LimitEngine.Application] = []
         var unknown: [FieldProblem] = []
-        for (name, value) in limits.sorted(by: { $0.key < $1.key }) {
-            let (items, _) = try await storeCall { () throws(PolicyStoreError) in
-                try await policies.search(LimitResource.self, accountSid: accountSid, name: name, offset: 0, limit: 1)
-            }
-            guard let resource = items.first else {
+        for (name, value) in limits {
+            guard let (sid, limit) = try OTPStore.limit(named: name, accountSid: accountSid, in: db) else {
                 unknown.append(
                     .init(
                         field: FieldPath([.key("limits"), .key(name)]), kind: .invalidFormat,
                         message: "no limit named '\(name)' in this account"))
                 continue
             }
-            let limit = resource.limit
             let since = now.addingTimeInterval(-Double(LimitEngine.horizon([limit])))
-            let history = try await store.sends(limitSid: resource.sid, value: value, since: since)
-            applications.append(.init(limitSid: resource.sid, limit: limit, keyValue: value, history: history))
+            let history = try OTPStore.sends(limitSid: sid, value: value, since: since, in: db)
+            applications.append(.init(limitSid: sid, limit: limit, keyValue: value, history: history))
         }
         guard unknown.isEmpty else { throw APIError.invalid(unknown) }
         return applications
@@ -240,139 +239,142 @@ actor OTPEngine {
     // MARK: Verify and cancel
 
     func verify(requestID: String, code: String, caller: String) async throws -> (HTTPResponse.Status, VerifyResponse) {
-        try await exclusively { try await verifyAlone(requestID: requestID, code: code, caller: caller) }
-    }
-
-    private func verifyAlone(
-        requestID: String, code: String, caller: String
-    ) async throws -> (HTTPResponse.Status, VerifyResponse) {
-        try await advanceAlone()
-        var session = try await visibleSession(requestID, caller: caller)
         let now = environment.now()
-        switch session.status {
-        case .pending:
-            if hasher.matches(code, session.codeHash) {
-                session.status = .verified
+        return try await transaction { db, changed in
+            var session = try self.visibleSession(requestID, caller: caller, now: now, in: db, changed: &changed)
+            let attemptsBefore = session.attempts.count
+            switch session.status {
+            case .pending:
+                if self.hasher.matches(code, session.codeHash) {
+                    session.status = .verified
+                    session.verifyAttempts += 1
+                    session.dateUpdated = now
+                    session.nextMessageAt = nil
+                    self.queue.drop(requestID)
+                    try OTPStore.update(session, attemptsBefore: attemptsBefore, in: db)
+                    changed.append(session)
+                    return (
+                        .ok, VerifyResponse(code: 200, message: "Verified", requestID: requestID, status: .verified)
+                    )
+                }
                 session.verifyAttempts += 1
                 session.dateUpdated = now
-                session.nextMessageAt = nil
-                await queue.drop(requestID)
-                try await store.save(session)
-                notify(session)
-                return (.ok, VerifyResponse(code: 200, message: "Verified", requestID: requestID, status: .verified))
-            }
-            session.verifyAttempts += 1
-            session.dateUpdated = now
-            let remaining = session.maxAttempts - session.verifyAttempts
-            if remaining <= 0 {
-                session.status = .failed
-                session.nextMessageAt = nil
-                await queue.drop(requestID)
-                try await store.save(session)
-                notify(session)
+                let remaining = session.maxAttempts - session.verifyAttempts
+                if remaining <= 0 {
+                    session.status = .failed
+                    session.nextMessageAt = nil
+                    self.queue.drop(requestID)
+                    try OTPStore.update(session, attemptsBefore: attemptsBefore, in: db)
+                    changed.append(session)
+                    return (
+                        .tooManyRequests,
+                        VerifyResponse(
+                            code: 429, message: "Wrong code; no attempts left", requestID: requestID, status: .failed)
+                    )
+                }
+                try OTPStore.update(session, attemptsBefore: attemptsBefore, in: db)
+                return (
+                    .badRequest,
+                    VerifyResponse(
+                        code: 400, message: "Wrong code", requestID: requestID, status: .pending,
+                        attemptsRemaining: remaining
+                    )
+                )
+            case .verified:
+                return (
+                    .conflict,
+                    VerifyResponse(code: 409, message: "Already verified", requestID: requestID, status: .verified)
+                )
+            case .expired, .cancelled:
+                return (
+                    .gone,
+                    VerifyResponse(
+                        code: 410, message: "The request is \(session.status.rawValue)", requestID: requestID,
+                        status: session.status)
+                )
+            case .failed:
                 return (
                     .tooManyRequests,
+                    VerifyResponse(code: 429, message: "No attempts left", requestID: requestID, status: .failed)
+                )
+            case .blocked:
+                return (
+                    .conflict,
                     VerifyResponse(
-                        code: 429, message: "Wrong code; no attempts left", requestID: requestID, status: .failed)
+                        code: 409, message: "The request was blocked by a limit; no code was sent",
+                        requestID: requestID, status: .blocked)
                 )
             }
-            try await store.save(session)
-            return (
-                .badRequest,
-                VerifyResponse(
-                    code: 400, message: "Wrong code", requestID: requestID, status: .pending,
-                    attemptsRemaining: remaining
-                )
-            )
-        case .verified:
-            return (
-                .conflict,
-                VerifyResponse(code: 409, message: "Already verified", requestID: requestID, status: .verified)
-            )
-        case .expired, .cancelled:
-            return (
-                .gone,
-                VerifyResponse(
-                    code: 410, message: "The request is \(session.status.rawValue)", requestID: requestID,
-                    status: session.status)
-            )
-        case .failed:
-            return (
-                .tooManyRequests,
-                VerifyResponse(code: 429, message: "No attempts left", requestID: requestID, status: .failed)
-            )
-        case .blocked:
-            return (
-                .conflict,
-                VerifyResponse(
-                    code: 409, message: "The request was blocked by a limit; no code was sent", requestID: requestID,
-                    status: .blocked)
-            )
         }
     }
 
     func cancel(requestID: String, caller: String) async throws -> (HTTPResponse.Status, VerifyResponse) {
-        try await exclusively { try await cancelAlone(requestID: requestID, caller: caller) }
-    }
-
-    private func cancelAlone(requestID: String, caller: String) async throws -> (HTTPResponse.Status, VerifyResponse) {
-        try await advanceAlone()
-        var session = try await visibleSession(requestID, caller: caller)
-        guard session.status == .pending else {
-            return (
-                .conflict,
-                VerifyResponse(
-                    code: 409, message: "The request is \(session.status.rawValue), not pending", requestID: requestID,
-                    status: session.status)
-            )
+        let now = environment.now()
+        return try await transaction { db, changed in
+            var session = try self.visibleSession(requestID, caller: caller, now: now, in: db, changed: &changed)
+            guard session.status == .pending else {
+                return (
+                    .conflict,
+                    VerifyResponse(
+                        code: 409, message: "The request is \(session.status.rawValue), not pending",
+                        requestID: requestID, status: session.status)
+                )
+            }
+            let attemptsBefore = session.attempts.count
+            session.status = .cancelled
+            session.nextMessageAt = nil
+            session.dateUpdated = now
+            self.queue.drop(requestID)
+            try OTPStore.update(session, attemptsBefore: attemptsBefore, in: db)
+            changed.append(session)
+            return (.ok, VerifyResponse(code: 200, message: "Cancelled", requestID: requestID, status: .cancelled))
         }
-        session.status = .cancelled
-        session.nextMessageAt = nil
-        session.dateUpdated = environment.now()
-        await queue.drop(requestID)
-        try await store.save(session)
-        notify(session)
-        return (.ok, VerifyResponse(code: 200, message: "Cancelled", requestID: requestID, status: .cancelled))
     }
 
     // MARK: Time
 
     /// Sends every message that has come due and expires every code whose lifetime passed, as of the clock's now.
     func advance() async throws {
-        try await exclusively { try await advanceAlone() }
+        let now = environment.now()
+        // Most calls find nothing due: that is one indexed read, and no write.
+        guard try await store.hasDue(at: now) else { return }
+        try await transaction { db, changed in
+            for var session in try OTPStore.dueSessions(at: now, in: db) {
+                let attemptsBefore = session.attempts.count
+                self.bringUpToDate(&session, now: now)
+                try OTPStore.update(session, attemptsBefore: attemptsBefore, in: db)
+                if session.status != .pending { changed.append(session) }
+            }
+        }
     }
 
-    private func advanceAlone() async throws {
-        let now = environment.now()
-        for var session in try await store.dueSessions(at: now) {
-            await deliverDue(&session, now: now)
-            if session.status == .pending && session.expiresAt <= now {
-                session.status = .expired
-                session.nextMessageAt = nil
-                session.dateUpdated = session.expiresAt
-                await queue.drop(session.requestID)
-            }
-            try await store.save(session)
-            if session.status != .pending { notify(session) }
+    /// Delivers the session's messages due by `now` and expires it if its code's lifetime passed.
+    private func bringUpToDate(_ session: inout OTPSession, now: Date) {
+        deliverDue(&session, now: now)
+        if session.status == .pending && session.expiresAt <= now {
+            session.status = .expired
+            session.nextMessageAt = nil
+            session.dateUpdated = session.expiresAt
+            queue.drop(session.requestID)
         }
     }
 
     /// Delivers, in order, the messages due by `now` and before the code expires.
-    private func deliverDue(_ session: inout OTPSession, now: Date) async {
+    private func deliverDue(_ session: inout OTPSession, now: Date) {
         while session.status == .pending, session.nextMessage < session.messages.count,
             let due = session.nextMessageAt, due <= now, due < session.expiresAt
         {
             let index = session.nextMessage
             let failed = deliveryFailureRate > 0 && environment.random() < deliveryFailureRate
-            var delivered = await queue.take(session.requestID, index: index)
+            var delivered = queue.take(session.requestID, index: index)
             let status = delivered == nil || failed ? "failed" : "delivered"
-            delivered?.message.sentAt = Timestamp.format(due)
+            let sentAt = Timestamp.format(due)
+            delivered?.message.sentAt = sentAt
             delivered?.message.deliveryStatus = status
-            if let delivered { await outbox.deliver(delivered) }
+            if let delivered { outbox.deliver(delivered) }
             session.attempts.append(
                 DeliveryAttempt(
-                    channel: session.messages[index].channel.rawValue, sentAt: Timestamp.format(due),
-                    deliveryStatus: status)
+                    channel: session.messages[index].channel.rawValue, sentAt: sentAt, deliveryStatus: status)
             )
             session.nextMessage += 1
             session.dateUpdated = due
@@ -386,26 +388,45 @@ actor OTPEngine {
     // MARK: Records
 
     func record(_ requestID: String, caller: String) async throws -> SessionDetailRecord {
-        try await exclusively {
-            try await advanceAlone()
-            return try await visibleSession(requestID, caller: caller).record
+        try await advance()
+        let session = try await store.writer.read { db in try OTPStore.session(requestID, in: db) }
+        guard let session, directory.may(caller, actOn: session.accountSid) else {
+            throw APIError(.notFound, "Request \(requestID) not found")
         }
+        return session.record
     }
 
-    /// Sessions of the accounts, oldest first, after bringing them up to date.
-    func sessions(accountSids: [String]) async throws -> [OTPSession] {
-        try await exclusively {
-            try await advanceAlone()
-            return try await store.sessions(accountSids: accountSids)
-        }
+    /// One page of the sessions `filter` matches, oldest first, as records' JSON, with the count of all matches;
+    /// read after bringing due sessions up to date, outside any write.
+    func search(_ filter: SessionFilter, offset: Int, limit: Int) async throws -> (records: [Data], total: Int) {
+        try await advance()
+        return try await store.search(filter, offset: offset, limit: limit)
+    }
+
+    /// Messages delivered for the account per day and channel, after bringing due sessions up to date.
+    func usage(accountSid: String) async throws -> [(day: String, channel: String, count: Int)] {
+        try await advance()
+        return try await store.usage(accountSid: accountSid)
     }
 
     // MARK: Helpers
 
-    private func visibleSession(_ requestID: String, caller: String) async throws -> OTPSession {
-        guard let session = try await store.session(requestID), directory.may(caller, actOn: session.accountSid) else {
+    /// The session, brought up to date as of `now` (and stored so, its status change collected), if the caller
+    /// may see it; 404 otherwise.
+    private func visibleSession(
+        _ requestID: String, caller: String, now: Date, in db: Database, changed: inout [OTPSession]
+    ) throws -> OTPSession {
+        guard var session = try OTPStore.session(requestID, in: db), directory.may(caller, actOn: session.accountSid)
+        else {
             throw APIError(.notFound, "Request \(requestID) not found")
         }
+        guard session.status == .pending, let due = OTPStore.dueAt(session), due <= now.timeIntervalSince1970 else {
+            return session
+        }
+        let attemptsBefore = session.attempts.count
+        bringUpToDate(&session, now: now)
+        try OTPStore.update(session, attemptsBefore: attemptsBefore, in: db)
+        if session.status != .pending { changed.append(session) }
         return session
     }
 

@@ -21,6 +21,8 @@ struct OTPSession: Codable, Hashable, Sendable {
     var requestID: String
     var accountSid: String
     var service: String?
+    /// The sender of the first message.
+    var from: String?
     var to: String
     var channel: Channel?
     var workflow: String?
@@ -45,7 +47,7 @@ struct OTPSession: Codable, Hashable, Sendable {
     /// The record the API shows: never the code.
     var record: SessionDetailRecord {
         SessionDetailRecord(
-            requestID: requestID, accountSid: accountSid, service: service, from: messages.first?.from, to: to,
+            requestID: requestID, accountSid: accountSid, service: service, from: from, to: to,
             channel: channel?.rawValue, workflow: workflow, status: status, blockedBy: blockedBy, limits: limits,
             attempts: attempts, verifyAttempts: verifyAttempts, dateCreated: Timestamp.format(dateCreated),
             dateUpdated: Timestamp.format(dateUpdated)
@@ -55,27 +57,78 @@ struct OTPSession: Codable, Hashable, Sendable {
 
 /// RFC 3339 UTC, whole seconds, as the API writes times.
 enum Timestamp {
+    /// `YYYY-MM-DDTHH:MM:SSZ` in UTC, the fraction of a second dropped.
     static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        let day = secondOfDay < 0 ? days - 1 : days
+        let second = secondOfDay < 0 ? secondOfDay + 86_400 : secondOfDay
+        var text = civil(day)
+        text += "T"
+        appendTwoDigits(second / 3600, to: &text)
+        text += ":"
+        appendTwoDigits(second / 60 % 60, to: &text)
+        text += ":"
+        appendTwoDigits(second % 60, to: &text)
+        text += "Z"
+        return text
     }
 
     /// `YYYY-MM-DD` in UTC.
     static func day(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+        civil(dayNumber(date))
+    }
+
+    /// Whole days since 1970-01-01 in UTC.
+    static func dayNumber(_ date: Date) -> Int {
+        Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
     }
 
     /// The start of the UTC day `text` (`YYYY-MM-DD`) names, or nil.
     static func parseDay(_ text: String) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, text.count == 10 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        guard let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-            day(date) == text
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.utf8.count == 10, parts.count == 3,
+            parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month),
+            (1...31).contains(day)
         else { return nil }
-        return date
+        let date = Date(timeIntervalSince1970: Double(daysFromCivil(year: year, month: month, day: day)) * 86_400)
+        return Self.day(date) == text ? date : nil
+    }
+
+    /// `YYYY-MM-DD` of day `days` after 1970-01-01 (the proleptic Gregorian calendar, as Howard Hinnant gives it).
+    private static func civil(_ days: Int) -> String {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        var text = ""
+        text.reserveCapacity(20)
+        let yearText = String(year)
+        text += String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText
+        text += "-"
+        appendTwoDigits(month, to: &text)
+        text += "-"
+        appendTwoDigits(day, to: &text)
+        return text
+    }
+
+    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func appendTwoDigits(_ value: Int, to text: inout String) {
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value / 10)))
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + value % 10)))
     }
 }

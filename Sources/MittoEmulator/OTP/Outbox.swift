@@ -1,5 +1,6 @@
 import Foundation
 import MittoWire
+import Synchronization
 
 /// A message as the recipient's phone or inbox would show it: the one place a code appears.
 public struct OutboxMessage: Hashable, Sendable, Codable {
@@ -24,17 +25,22 @@ public struct OutboxMessage: Hashable, Sendable, Codable {
 }
 
 /// Where the emulator delivers messages, there being no phone network: readable through `/_emulator/outbox` and,
-/// optionally, appended to a JSON-lines file with each code masked.
-actor Outbox {
+/// optionally, appended to a JSON-lines file with each code masked. Each call takes a lock for an append, so the
+/// engine can deliver inside a database transaction.
+final class Outbox: Sendable {
     /// Messages kept for reading; older ones are dropped (the delivery log keeps everything).
     static let capacity = 10_000
 
-    private var messages: [OutboxMessage] = []
-    private let logFile: FileHandle?
+    private struct State {
+        var messages: [OutboxMessage] = []
+        var logFile: FileHandle?
+    }
+
+    private let state: Mutex<State>
 
     init(logPath: String?) throws(EmulatorConfigurationError) {
         guard let logPath else {
-            logFile = nil
+            state = Mutex(State())
             return
         }
         if !FileManager.default.fileExists(atPath: logPath) {
@@ -44,21 +50,25 @@ actor Outbox {
             throw .deliveryLog(path: logPath)
         }
         handle.seekToEndOfFile()
-        logFile = handle
+        state = Mutex(State(logFile: handle))
     }
 
     /// Keeps the message for the outbox and appends it to the delivery log with its code masked: the outbox is the
     /// one place a code shows.
     func deliver(_ delivery: Delivery) {
-        if messages.count >= Self.capacity { messages.removeFirst(Self.capacity / 10) }
-        messages.append(delivery.message)
-        if let logFile, let line = try? WireCoding.makeEncoder().encode(delivery.logged) {
-            logFile.write(line + Data("\n".utf8))
+        state.withLock { state in
+            if state.messages.count >= Self.capacity { state.messages.removeFirst(Self.capacity / 10) }
+            state.messages.append(delivery.message)
+            if let logFile = state.logFile, let line = try? WireCoding.makeEncoder().encode(delivery.logged) {
+                logFile.write(line + Data("\n".utf8))
+            }
         }
     }
 
     /// The account's messages, optionally to one recipient, oldest first.
     func messages(accountSids: Set<String>, to: String?) -> [OutboxMessage] {
-        messages.filter { accountSids.contains($0.accountSid) && (to == nil || $0.to == to) }
+        state.withLock { state in
+            state.messages.filter { accountSids.contains($0.accountSid) && (to == nil || $0.to == to) }
+        }
     }
 }

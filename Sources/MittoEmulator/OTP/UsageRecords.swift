@@ -68,21 +68,15 @@ struct UsageRecords: Sendable {
         guard problems.isEmpty else { throw APIError.invalid(problems) }
         guard directory.may(caller, actOn: account) else { throw APIError.forbiddenAccount(account) }
 
-        let sends = try await engine.sessions(accountSids: [account]).flatMap { session in
-            session.attempts.compactMap { attempt -> (day: String, channel: String)? in
-                guard attempt.deliveryStatus == "delivered", let date = try? Date(attempt.sentAt, strategy: .iso8601)
-                else { return nil }
-                return (Timestamp.day(date), attempt.channel)
-            }
-        }
+        let usage = try await engine.usage(accountSid: account)
         let today = engine.environment.now()
         let windows = Self.windows(
-            period ?? .alltime, sends: sends.map(\.day), today: today, start: startText, end: endText)
+            period ?? .alltime, sends: usage.map(\.day), today: today, start: startText, end: endText)
         var result: [UsageRecord] = []
         for window in windows {
-            let inWindow = sends.filter { $0.day >= window.start && $0.day <= window.end }
+            let inWindow = usage.filter { $0.day >= window.start && $0.day <= window.end }
             for name in Self.channels + ["all"] where channel == nil || channel == name {
-                let count = name == "all" ? inWindow.count : inWindow.filter { $0.channel == name }.count
+                let count = inWindow.reduce(0) { $0 + (name == "all" || $1.channel == name ? $1.count : 0) }
                 var query = ["startDate=\(window.start)", "endDate=\(window.end)", "channel=\(name)"]
                 if account != caller { query.append("accountSid=\(account)") }
                 result.append(
