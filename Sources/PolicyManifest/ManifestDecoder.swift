@@ -19,19 +19,54 @@ struct ManifestDecoder {
         reader = NodeReader(file: file, scope: scope)
     }
 
+    /// The root keys whose objects the parser may hand over one by one (see `decode(streamed:)`).
+    static let sections: Set<String> = ["limits", "workflows"]
+
+    /// Where each section whose objects came streamed starts, and the object names taken from it so far.
+    private var streamedNames: [Int: Set<String>] = [:]
+    /// The first section of each name in each document, by where it starts.
+    private var firstSections: [SectionKey: Int] = [:]
+
+    private struct SectionKey: Hashable {
+        var document: Int
+        var name: String
+    }
+
     mutating func decode(document root: YAMLNode) {
-        guard let sections = reader.mapping(root, what: "a manifest", known: ["limits", "workflows"]) else { return }
-        for (section, _, value) in sections {
+        guard let sections = reader.mapping(root, what: "a manifest", known: Self.sections.sorted()) else { return }
+        for (section, sectionKey, value) in sections {
             guard let objects = reader.mapping(value, what: "'\(section)'", known: []) else { continue }
+            // Their objects were decoded as they were parsed; the pass above still reported repeated keys.
+            guard streamedNames[sectionKey.start.offset] == nil else { continue }
             for (name, keyNode, definition) in objects {
-                guard checkName(name, at: keyNode, kind: section == "limits" ? "limit" : "workflow") else { continue }
-                declaredNames.append((section == "limits" ? .limit : .workflow, name, reader.location(keyNode)))
-                if section == "limits" {
-                    decodeLimit(name, at: keyNode, definition)
-                } else {
-                    decodeWorkflow(name, at: keyNode, definition)
-                }
+                decodeObject(section: section, name: name, keyNode: keyNode, definition)
             }
+        }
+    }
+
+    /// Decodes one object as soon as the parser completes it, so the document keeps only its key. Objects the
+    /// document pass would skip are skipped here too: a key that is not text or repeats an earlier one in its
+    /// section, and every object of a section repeated in the same document (the pass reports both).
+    mutating func decode(streamed entry: YAMLParser.StreamedEntry) {
+        guard let section = entry.section.scalarValue else { return }
+        let start = entry.section.start.offset
+        let key = SectionKey(document: entry.document, name: section)
+        if let first = firstSections[key] {
+            guard first == start else { return }
+        } else {
+            firstSections[key] = start
+        }
+        guard let name = entry.key.scalarValue, streamedNames[start, default: []].insert(name).inserted else { return }
+        decodeObject(section: section, name: name, keyNode: entry.key, entry.value)
+    }
+
+    private mutating func decodeObject(section: String, name: String, keyNode: YAMLNode, _ definition: YAMLNode) {
+        guard checkName(name, at: keyNode, kind: section == "limits" ? "limit" : "workflow") else { return }
+        declaredNames.append((section == "limits" ? .limit : .workflow, name, reader.location(keyNode)))
+        if section == "limits" {
+            decodeLimit(name, at: keyNode, definition)
+        } else {
+            decodeWorkflow(name, at: keyNode, definition)
         }
     }
 
@@ -71,7 +106,7 @@ struct ManifestDecoder {
                 bucketNodes = items
                 buckets.reserveCapacity(items.count)
                 for (index, item) in items.enumerated() {
-                    buckets.append(decodeBucket(item, path: "buckets[\(index)]", failed: &failed))
+                    buckets.append(decodeBucket(item, index: index, failed: &failed))
                 }
             default: break
             }
@@ -97,17 +132,22 @@ struct ManifestDecoder {
 
     /// A bucket, with stand-in values for fields that could not be read (their paths go into `failed`), so the
     /// remaining fields are still checked.
-    private mutating func decodeBucket(_ node: YAMLNode, path: String, failed: inout Set<String>) -> Bucket {
+    private mutating func decodeBucket(_ node: YAMLNode, index: Int, failed: inout Set<String>) -> Bucket {
+        // Paths are spelled only for failures.
+        var path: String { "buckets[\(index)]" }
         // A stand-in name no real bucket can have, so a failed name never counts as a duplicate.
-        var bucket = Bucket(name: "\u{0}\(path)", max: 1, interval: 1)
+        var standIn: String { "\u{0}\(path)" }
+        var bucket = Bucket(name: "", max: 1, interval: 1)
         guard let fields = reader.mapping(node, what: "a bucket", known: Self.bucketKeys) else {
             failed.insert(path)
+            bucket.name = standIn
             return bucket
         }
         for key in Self.bucketKeys {
             guard let value = fields.first(where: { $0.key == key })?.value else {
                 reader.error("missing-key", "a bucket needs '\(key)'", at: node)
                 failed.insert("\(path).\(key)")
+                if key == "name" { bucket.name = standIn }
                 continue
             }
             switch key {
@@ -116,6 +156,7 @@ struct ManifestDecoder {
                     bucket.name = name
                 } else {
                     failed.insert("\(path).name")
+                    bucket.name = standIn
                 }
             case "max":
                 if let max = reader.int(value, what: "max") { bucket.max = max } else { failed.insert("\(path).max") }
@@ -215,7 +256,7 @@ struct ManifestDecoder {
                 }
                 stepNodes = items
                 for (index, item) in items.enumerated() {
-                    workflow.steps.append(decodeStep(item, path: "steps[\(index)]", failed: &failed))
+                    workflow.steps.append(decodeStep(item, index: index, failed: &failed))
                 }
             default: break
             }
@@ -234,7 +275,8 @@ struct ManifestDecoder {
     }
 
     /// A step, with stand-in values for fields that could not be read (their paths go into `failed`).
-    private mutating func decodeStep(_ node: YAMLNode, path: String, failed: inout Set<String>) -> Step {
+    private mutating func decodeStep(_ node: YAMLNode, index: Int, failed: inout Set<String>) -> Step {
+        var path: String { "steps[\(index)]" }
         var step = Step(channel: .sms, timeout: PolicyRules.stepTimeout.lowerBound, body: PolicyRules.codePlaceholder)
         guard let fields = reader.mapping(node, what: "a step", known: Self.stepKeys) else {
             failed.insert(path)

@@ -64,14 +64,18 @@ public enum ManifestLoader {
         var sources: [String: String] = [:]
         for (path, bytes) in files {
             sources[path] = String(decoding: bytes, as: UTF8.self)
+            // Objects are decoded as the parser completes them, so a large file is never held as one node tree.
+            var decoder = ManifestDecoder(file: path, scope: scope)
             let documents: [YAMLDocument]
             do {
-                documents = try YAMLParser.parse(bytes, fileName: path, limits: parserLimits)
+                documents = try YAMLParser.parse(
+                    bytes, fileName: path, limits: parserLimits, streaming: ManifestDecoder.sections
+                ) { decoder.decode(streamed: $0) }
             } catch {
+                // What was decoded before the syntax error is dropped with the rest of the file.
                 diagnostics.append(diagnostic(for: error, file: path, bytes: bytes))
                 continue
             }
-            var decoder = ManifestDecoder(file: path, scope: scope)
             for document in documents {
                 decoder.decode(document: document.root)
             }

@@ -33,19 +33,53 @@ public enum YAMLParser {
         }.get()
     }
 
+    /// One entry of a streamed mapping, handed over as soon as it is complete.
+    public struct StreamedEntry {
+        /// The document's index in the stream, 0-based.
+        public var document: Int
+        /// The root mapping's key whose value the entry's mapping is.
+        public var section: YAMLNode
+        /// The entry's key.
+        public var key: YAMLNode
+        /// The entry's value, which the document keeps only as a null in its place.
+        public var value: YAMLNode
+    }
+
+    /// Parses every document in a UTF-8 byte stream, handing each entry of the mappings under the root keys
+    /// `sections` to `entry` as soon as it is complete instead of keeping it: the documents hold those entries'
+    /// keys, each with an empty plain scalar (a null) spanning where its value was. Memory then grows with the
+    /// largest entry, not with the file.
+    ///
+    /// A root key that appears twice streams both mappings; entries come in the order they end in the text.
+    public static func parse(
+        _ bytes: [UInt8],
+        fileName: String = "",
+        limits: Limits = .default,
+        streaming sections: Set<String>,
+        entry: (StreamedEntry) -> Void
+    ) throws(YAMLError) -> [YAMLDocument] {
+        try bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(YAMLError) in
+                try parse(buffer: buffer, fileName: fileName, limits: limits, streaming: sections, entry: entry)
+            }
+        }.get()
+    }
+
     /// Runs libyaml over `buffer`, feeding its events to a tree builder.
     static func parse(
         buffer: UnsafeBufferPointer<UInt8>,
         fileName: String,
-        limits: Limits
+        limits: Limits,
+        streaming sections: Set<String> = [],
+        entry: (StreamedEntry) -> Void = { _ in }
     ) throws(YAMLError) -> [YAMLDocument] {
         guard !buffer.isEmpty else { return [] }
         let events = try LibYAMLEventParser(input: buffer, fileName: fileName)
-        var builder = YAMLTreeBuilder(limits: limits, fileName: fileName)
+        var builder = YAMLTreeBuilder(limits: limits, fileName: fileName, streamedSections: sections)
         while true {
             let event = try events.next()
             if case .streamEnd = event { break }
-            try builder.handle(event)
+            try builder.handle(event, entry: entry)
         }
         return builder.documents
     }

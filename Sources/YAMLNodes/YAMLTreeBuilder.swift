@@ -20,6 +20,8 @@ struct YAMLTreeBuilder {
         var count = 1
         var height = 1
         var lastChildEnd: YAMLMark?
+        /// The root mapping's key this mapping is the value of, when its entries are streamed.
+        var streamedSection: YAMLNode?
     }
 
     /// The documents completed so far.
@@ -34,15 +36,22 @@ struct YAMLTreeBuilder {
     private var expandedNodes = 0
     private var documentStart = YAMLMark.unknown
     private var root: YAMLNode?
+    /// The root mapping's keys whose mapping values have their entries streamed.
+    private let streamedSections: Set<String>
 
-    /// Creates a builder enforcing `limits`; `fileName` goes into errors.
-    init(limits: YAMLParser.Limits, fileName: String) {
+    /// Creates a builder enforcing `limits`; `fileName` goes into errors. The entries of a mapping that is the value
+    /// of one of `streamedSections` in a document's root mapping are handed to `handle`'s `entry` as they complete,
+    /// and the tree keeps their keys with null values.
+    init(limits: YAMLParser.Limits, fileName: String, streamedSections: Set<String> = []) {
         self.limits = limits
         self.fileName = fileName
+        self.streamedSections = streamedSections
     }
 
-    /// Applies one event.
-    mutating func handle(_ event: ParserEvent) throws(YAMLError) {
+    /// Applies one event; a streamed entry that it completes goes to `entry`.
+    mutating func handle(
+        _ event: ParserEvent, entry: (YAMLParser.StreamedEntry) -> Void = { _ in }
+    ) throws(YAMLError) {
         switch event {
         case .streamStart, .streamEnd:
             break
@@ -54,16 +63,16 @@ struct YAMLTreeBuilder {
             documents.append(YAMLDocument(root: root ?? .null, start: documentStart, end: end))
             root = nil
         case .alias(let anchor, let start, let end):
-            try alias(anchor, at: start, end: end)
+            try alias(anchor, at: start, end: end, entry: entry)
         case .scalar(let value, let style, let properties, let end):
             let node = YAMLNode(.scalar(value, style), tag: properties.tag, start: properties.start, end: end)
-            finish(Built(node: node, count: 1, height: 0), anchor: properties.anchor, end: end)
+            finish(Built(node: node, count: 1, height: 0), anchor: properties.anchor, end: end, entry: entry)
         case .sequenceStart(let properties, let isFlow):
             try open(Frame(isMapping: false, isFlow: isFlow, properties: properties))
         case .mappingStart(let properties, let isFlow):
             try open(Frame(isMapping: true, isFlow: isFlow, properties: properties))
         case .sequenceEnd(let end), .mappingEnd(let end):
-            close(end: end)
+            close(end: end, entry: entry)
         }
     }
 
@@ -76,10 +85,16 @@ struct YAMLTreeBuilder {
         }
         var frame = frame
         frame.firstChild = children.count
+        if frame.isMapping, frames.count == 1, let parent = frames.first, parent.isMapping,
+            (children.count - parent.firstChild) % 2 == 1, let key = children.last,
+            let name = key.scalarValue, streamedSections.contains(name)
+        {
+            frame.streamedSection = key
+        }
         frames.append(frame)
     }
 
-    private mutating func close(end: YAMLMark) {
+    private mutating func close(end: YAMLMark, entry: (YAMLParser.StreamedEntry) -> Void) {
         guard let frame = frames.popLast() else { return }
         // Block collections end where their last child ends; libyaml's end event sits at the next token.
         let start = frame.properties.start
@@ -96,10 +111,12 @@ struct YAMLTreeBuilder {
         children.removeSubrange(first...)
         let node = YAMLNode(kind, tag: frame.properties.tag, start: start, end: finalEnd)
         let built = Built(node: node, count: frame.count, height: frame.height)
-        finish(built, anchor: frame.properties.anchor, end: finalEnd)
+        finish(built, anchor: frame.properties.anchor, end: finalEnd, entry: entry)
     }
 
-    private mutating func alias(_ anchor: String, at mark: YAMLMark, end: YAMLMark) throws(YAMLError) {
+    private mutating func alias(
+        _ anchor: String, at mark: YAMLMark, end: YAMLMark, entry: (YAMLParser.StreamedEntry) -> Void
+    ) throws(YAMLError) {
         guard limits.allowsAliases else {
             throw YAMLError(
                 kind: .aliasNotAllowed, message: "aliases (*\(anchor)) are not allowed here", mark: mark,
@@ -127,12 +144,14 @@ struct YAMLTreeBuilder {
                 message: "alias *\(anchor) nests collections more than \(limits.maxNestingDepth) levels deep",
                 mark: mark, fileName: fileName)
         }
-        finish(built, anchor: nil, end: end)
+        finish(built, anchor: nil, end: end, entry: entry)
     }
 
     /// Hands a completed node to its parent (or makes it the document root) and records its anchor; `end`
     /// is where the node's source text ends (for an alias, the end of `*name`).
-    private mutating func finish(_ built: Built, anchor: String?, end: YAMLMark) {
+    private mutating func finish(
+        _ built: Built, anchor: String?, end: YAMLMark, entry: (YAMLParser.StreamedEntry) -> Void
+    ) {
         if let anchor { anchors[anchor] = built }
         guard !frames.isEmpty else {
             root = built.node
@@ -142,6 +161,13 @@ struct YAMLTreeBuilder {
         frames[index].count += built.count
         frames[index].height = max(frames[index].height, built.height + 1)
         frames[index].lastChildEnd = end
+        if let section = frames[index].streamedSection, (children.count - frames[index].firstChild) % 2 == 1,
+            let key = children.last
+        {
+            entry(YAMLParser.StreamedEntry(document: documents.count, section: section, key: key, value: built.node))
+            children.append(YAMLNode(.scalar("", .plain), start: built.node.start, end: built.node.end))
+            return
+        }
         children.append(built.node)
     }
 }

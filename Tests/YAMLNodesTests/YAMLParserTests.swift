@@ -385,3 +385,63 @@ struct YAMLParserDuplicateKeyTests {
         #expect(try parseRoot("0x10: x\n16: y\n").duplicateKeys().count == 1)
     }
 }
+
+@Suite("YAMLParser: streamed sections")
+struct YAMLParserStreamingTests {
+    /// Parses `text` streaming the root keys `sections`, returning the documents and each entry as
+    /// (document, section, key, value as one line of YAML flow text).
+    func stream(
+        _ text: String, _ sections: Set<String>
+    ) throws -> (documents: [YAMLDocument], entries: [(Int, String, String, YAMLNode)]) {
+        var entries: [(Int, String, String, YAMLNode)] = []
+        let documents = try YAMLParser.parse(Array(text.utf8), fileName: "s.yaml", streaming: sections) { entry in
+            entries.append(
+                (entry.document, entry.section.scalarValue ?? "?", entry.key.scalarValue ?? "?", entry.value))
+        }
+        return (documents, entries)
+    }
+
+    @Test func entriesComeInOrderAndTheDocumentKeepsOnlyTheirKeys() throws {
+        let text = "limits:\n  a: {max: 1}\n  b:\n    max: 2\nother: {c: 3}\n"
+        let (documents, entries) = try stream(text, ["limits"])
+        #expect(entries.map { "\($0.0) \($0.1) \($0.2)" } == ["0 limits a", "0 limits b"])
+        #expect(entries[0].3["max"]?.int == 1)
+        #expect(entries[1].3["max"]?.int == 2)
+        #expect(entries[1].3.start == YAMLMark(line: 4, column: 5, offset: 31))
+        let root = try #require(documents.first?.root)
+        let kept = try #require(root["limits"]?.mappingPairs)
+        #expect(kept.map { $0.key.scalarValue } == ["a", "b"])
+        #expect(kept.allSatisfy { $0.value.isNull })
+        // The stand-in spans the value it replaces, so a diagnostic at it points at the right text.
+        #expect(kept[1].value.start == entries[1].3.start)
+        #expect(kept[1].value.end == entries[1].3.end)
+        // A section not named, and nested mappings, stay in the tree.
+        #expect(root["other"]?["c"]?.int == 3)
+    }
+
+    @Test func onlyMappingsUnderTheRootAreStreamed() throws {
+        let text = "x:\n  limits: {a: 1}\nlimits: [1, 2]\n---\n- limits: {a: 1}\n---\nlimits: {a: 1}\n"
+        let (documents, entries) = try stream(text, ["limits"])
+        #expect(documents.count == 3)
+        #expect(entries.map { "\($0.0) \($0.2)" } == ["2 a"])
+        #expect(documents[0].root["x"]?["limits"]?["a"]?.int == 1)
+        #expect(documents[0].root["limits"]?.sequenceItems?.count == 2)
+        #expect(documents[1].root.sequenceItems?.first?["limits"]?["a"]?.int == 1)
+    }
+
+    @Test func repeatedKeysAndSectionsAreAllHandedOver() throws {
+        let (documents, entries) = try stream("limits: {a: 1, a: 2}\nlimits: {b: 3}\n", ["limits"])
+        #expect(entries.map { "\($0.2)=\($0.3.int ?? -1)" } == ["a=1", "a=2", "b=3"])
+        #expect(documents[0].root.duplicateKeys().map { $0.start.line } == [1, 2])
+    }
+
+    @Test func aSyntaxErrorStillThrowsAfterEarlierEntries() throws {
+        var seen: [String] = []
+        #expect(throws: YAMLError.self) {
+            _ = try YAMLParser.parse(Array("limits:\n  a: 1\n  b: [\n".utf8), streaming: ["limits"]) {
+                seen.append($0.key.scalarValue ?? "?")
+            }
+        }
+        #expect(seen == ["a"])
+    }
+}
