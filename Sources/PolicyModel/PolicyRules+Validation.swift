@@ -3,7 +3,7 @@ extension PolicyRules {
     public static func problems(in limit: Limit, at root: FieldPath = FieldPath()) -> [FieldProblem] {
         var problems = nameProblems(limit.name, at: root.appending("name"))
         problems += descriptionProblems(limit.description, at: root.appending("description"))
-        let bucketsPath = root.appending("buckets")
+        var bucketsPath: FieldPath { root.appending("buckets") }
         if !bucketCount.contains(limit.buckets.count) {
             problems.append(
                 .init(
@@ -13,11 +13,11 @@ extension PolicyRules {
                 )
             )
         }
-        var seen = Set<String>()
         for (index, bucket) in limit.buckets.enumerated() {
-            let path = bucketsPath.appending(index: index)
+            var path: FieldPath { bucketsPath.appending(index: index) }
             problems += nameProblems(bucket.name, at: path.appending("name"))
-            if !seen.insert(bucket.name).inserted {
+            // Limits have a handful of buckets: the earlier ones are compared directly.
+            if limit.buckets[..<index].contains(where: { $0.name == bucket.name }) {
                 problems.append(
                     .init(
                         field: path.appending("name"), kind: .duplicate,
@@ -38,7 +38,7 @@ extension PolicyRules {
         problems += rangeProblems(workflow.codeLength, codeLength, at: root.appending("codeLength"))
         problems += rangeProblems(workflow.codeTtl, codeTtl, at: root.appending("codeTtl"))
         problems += rangeProblems(workflow.maxAttempts, maxAttempts, at: root.appending("maxAttempts"))
-        let stepsPath = root.appending("steps")
+        var stepsPath: FieldPath { root.appending("steps") }
         if !stepCount.contains(workflow.steps.count) {
             problems.append(
                 .init(
@@ -63,14 +63,16 @@ extension PolicyRules {
         return problems
     }
 
-    static func stepProblems(_ step: Step, at path: FieldPath) -> [FieldProblem] {
-        var problems = rangeProblems(step.timeout, stepTimeout, at: path.appending("timeout"))
+    static func stepProblems(_ step: Step, at lazyPath: @autoclosure () -> FieldPath) -> [FieldProblem] {
+        var problems = rangeProblems(step.timeout, stepTimeout, at: lazyPath().appending("timeout"))
+        var path: FieldPath { lazyPath() }
         if !step.body.contains(codePlaceholder) {
             problems.append(
                 .init(field: path.appending("body"), kind: .missingCodePlaceholder, message: "must contain {code}")
             )
         }
-        if step.body.count > bodyMaxLength {
+        // Counting characters walks the text; a body of no more bytes than the limit has no more characters.
+        if step.body.utf8.count > bodyMaxLength, step.body.count > bodyMaxLength {
             problems.append(
                 .init(
                     field: path.appending("body"), kind: .outOfRange,
@@ -90,7 +92,7 @@ extension PolicyRules {
             if let count = step.repeat {
                 problems += rangeProblems(count, callRepeat, at: path.appending("repeat"))
             }
-        } else {
+        } else if step.language != nil || step.voice != nil || step.repeat != nil {
             for (field, isSet) in [
                 ("language", step.language != nil), ("voice", step.voice != nil), ("repeat", step.repeat != nil),
             ]
@@ -103,7 +105,7 @@ extension PolicyRules {
                 )
             }
         }
-        if step.channel != .email {
+        if step.channel != .email, step.emailFrom != nil || step.subject != nil {
             for (field, isSet) in [("emailFrom", step.emailFrom != nil), ("subject", step.subject != nil)] where isSet {
                 problems.append(
                     .init(
@@ -126,31 +128,34 @@ extension PolicyRules {
         return problems
     }
 
-    static func nameProblems(_ name: String, at path: FieldPath) -> [FieldProblem] {
+    static func nameProblems(_ name: String, at path: @autoclosure () -> FieldPath) -> [FieldProblem] {
         guard !isValidName(name) else { return [] }
         return [
             .init(
-                field: path, kind: .invalidFormat,
+                field: path(), kind: .invalidFormat,
                 message: "must be 1 to \(nameMaxLength) characters of A-Z a-z 0-9 _ . -, got '\(name)'"
             )
         ]
     }
 
-    static func descriptionProblems(_ description: String?, at path: FieldPath) -> [FieldProblem] {
-        guard let description, description.count > descriptionMaxLength else { return [] }
+    static func descriptionProblems(_ description: String?, at path: @autoclosure () -> FieldPath) -> [FieldProblem] {
+        guard let description, description.utf8.count > descriptionMaxLength, description.count > descriptionMaxLength
+        else { return [] }
         return [
             .init(
-                field: path, kind: .outOfRange,
+                field: path(), kind: .outOfRange,
                 message: "must be at most \(descriptionMaxLength) characters, got \(description.count)"
             )
         ]
     }
 
-    static func rangeProblems(_ value: Int, _ range: ClosedRange<Int>, at path: FieldPath) -> [FieldProblem] {
+    static func rangeProblems(
+        _ value: Int, _ range: ClosedRange<Int>, at path: @autoclosure () -> FieldPath
+    ) -> [FieldProblem] {
         guard !range.contains(value) else { return [] }
         return [
             .init(
-                field: path, kind: .outOfRange,
+                field: path(), kind: .outOfRange,
                 message: "must be between \(range.lowerBound) and \(range.upperBound), got \(value)"
             )
         ]

@@ -15,10 +15,32 @@ struct MarkConverter {
     private var byteOffset: Int
 
     /// Creates a converter over `input`, of which libyaml sees the bytes from `startOffset` on.
+    /// Whether the input past `startOffset` is all ASCII, where a character index is a byte count.
+    private let isASCII: Bool
+
     init(input: UnsafeBufferPointer<UInt8>, startOffset: Int = 0) {
         self.input = input
         self.startOffset = startOffset
         self.byteOffset = startOffset
+        self.isASCII = Self.isASCII(input, from: startOffset)
+    }
+
+    /// Whether no byte from `start` on has its high bit set, tested eight bytes at a time.
+    static func isASCII(_ input: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        guard let base = input.baseAddress, start < input.count else { return true }
+        let raw = UnsafeRawPointer(base + start)
+        let count = input.count - start
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= count {
+            high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < count {
+            high |= UInt64(raw.load(fromByteOffset: index, as: UInt8.self))
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// Converts a 0-based libyaml line, column and character index to a 1-based mark with a byte offset.
@@ -28,6 +50,7 @@ struct MarkConverter {
 
     /// The byte offset of the character with the given 0-based index.
     mutating func byteOffset(forCharacterIndex target: Int) -> Int {
+        if isASCII { return min(startOffset + max(target, 0), input.count) }
         while characterIndex < target, byteOffset < input.count {
             byteOffset += 1
             while byteOffset < input.count, Self.isContinuationByte(input[byteOffset]) { byteOffset += 1 }
