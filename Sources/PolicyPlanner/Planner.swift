@@ -55,8 +55,14 @@ public enum Planner {
         }
         // Creates and updates before deletes, so protection is never absent: a limit that replaces another exists
         // before the old one goes. Within an action, limits before workflows, then by name.
-        let order: [ChangeAction: Int] = [.create: 0, .update: 1, .delete: 2]
-        changes.sort { ($0.action == $1.action) ? $0.address < $1.address : order[$0.action]! < order[$1.action]! }
+        func rank(_ action: ChangeAction) -> Int {
+            switch action {
+            case .create: 0
+            case .update: 1
+            case .delete: 2
+            }
+        }
+        changes.sort { ($0.action == $1.action) ? $0.address < $1.address : rank($0.action) < rank($1.action) }
         unmanaged.sort { $0.address < $1.address }
         let managedLiveCount = live.count - ignored
         var plan = Plan(
@@ -74,22 +80,27 @@ public enum Planner {
         var ignored = 0
     }
 
-    private static func plan<Value: Hashable & Sendable>(
+    /// What the planner compares: a value with a name unique among its kind.
+    private typealias NamedPolicy = Hashable & Sendable & HasPolicyName
+
+    private static func plan<Value: NamedPolicy>(
         desired: [Declared<Value>], live: [LiveObject<Value>], kind: ResourceKind, ignore: [String],
         options: PlanOptions, wrap: (Value) -> PolicyObject, diff: (Value, Value) -> [FieldChange]
     ) -> KindResult {
         var result = KindResult()
-        func name(_ value: Value) -> String { wrap(value).name }
         var liveByName: [String: LiveObject<Value>] = [:]
-        for object in live { liveByName[name(object.value)] = object }
+        liveByName.reserveCapacity(live.count)
+        for object in live { liveByName[object.value.name] = object }
+        let desiredNames = Set(desired.map(\.value.name))
         var claimed = Set<String>()
+        claimed.reserveCapacity(min(desired.count, live.count))
         for declared in desired {
-            let desiredName = name(declared.value)
+            let desiredName = declared.value.name
             let address = ResourceAddress(kind, desiredName)
             var match = liveByName[desiredName]
             var renamedFrom: String?
             if match == nil, let previous = declared.previousName, let old = liveByName[previous],
-                !claimed.contains(previous), !desired.contains(where: { name($0.value) == previous })
+                !claimed.contains(previous), !desiredNames.contains(previous)
             {
                 match = old
                 renamedFrom = previous
@@ -103,7 +114,7 @@ public enum Planner {
                 )
                 continue
             }
-            claimed.insert(name(match.value))
+            claimed.insert(match.value.name)
             let fields = diff(match.value, declared.value)
             guard !fields.isEmpty else { continue }
             result.changes.append(
@@ -115,8 +126,8 @@ public enum Planner {
             )
         }
         let allowDelete = options.safety.allowDelete
-        for object in live.sorted(by: { name($0.value) < name($1.value) }) where !claimed.contains(name(object.value)) {
-            let objectName = name(object.value)
+        for object in live.sorted(by: { $0.value.name < $1.value.name }) where !claimed.contains(object.value.name) {
+            let objectName = object.value.name
             if Glob.matchesAny(ignore, objectName) {
                 result.ignored += 1
                 continue
@@ -173,3 +184,12 @@ public enum Planner {
         return value == value.rounded() ? "\(Int(value))%" : "\(value)%"
     }
 }
+
+/// A policy value identified by its name: the planner matches declared and live objects by it.
+protocol HasPolicyName {
+    /// The name, unique per account among objects of its kind.
+    var name: String { get }
+}
+
+extension Limit: HasPolicyName {}
+extension Workflow: HasPolicyName {}
