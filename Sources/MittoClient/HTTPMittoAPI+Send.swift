@@ -20,13 +20,22 @@ extension HTTPMittoAPI {
         _ method: HTTPMethod, _ path: String, bodyData: Data? = nil, as type: Response.Type,
         headers: [(String, String)] = []
     ) async throws(MittoAPIError) -> Response {
+        let (status, bytes) = try await sendForBody(method, path, bodyData: bodyData, headers: headers)
+        return try decode(type, from: bytes, status: status, method, path)
+    }
+
+    /// Sends a request like `send(_:_:bodyData:as:headers:)` and returns the successful answer's status and body,
+    /// undecoded.
+    func sendForBody(
+        _ method: HTTPMethod, _ path: String, bodyData: Data? = nil, headers: [(String, String)] = []
+    ) async throws(MittoAPIError) -> (status: Int, body: Data) {
         var schedule = RetrySchedule(policy: retryPolicy)
         var mayHaveTakenEffect = false
         while true {
             schedule.attempts += 1
             switch await attemptOnce(method, path, bodyData: bodyData, headers: headers) {
             case .success(let status, let bytes):
-                return try decode(type, from: bytes, status: status, method, path)
+                return (status, bytes)
             case .failure(let failure):
                 mayHaveTakenEffect = mayHaveTakenEffect || failure.mayHaveTakenEffect
                 let unknown = MittoAPIError.isWrite(method.rawValue) && mayHaveTakenEffect
@@ -82,6 +91,13 @@ extension HTTPMittoAPI {
     func decode<Response: Decodable>(
         _ type: Response.Type, from bytes: Data, status: Int, _ method: HTTPMethod, _ path: String
     ) throws(MittoAPIError) -> Response {
+        // List pages are read without JSONDecoder's generic containers; anything that reader does not expect is
+        // left to JSONDecoder, which then decides and words the error.
+        if let pullDecodable = type as? any JSONPullDecodable.Type,
+            let value = bytes.withUnsafeBytes({ buffer in try? pullDecodable.decode(json: buffer) }) as? Response
+        {
+            return value
+        }
         do {
             return try WireCoding.makeDecoder().decode(type, from: bytes)
         } catch {
