@@ -1,3 +1,4 @@
+import Foundation
 import MittoWire
 
 extension HTTPMittoAPI {
@@ -51,36 +52,51 @@ extension HTTPMittoAPI {
     }
 
     /// Pages `numbers`, at most `pageReadsAtOnce` at a time, in order.
+    ///
+    /// The concurrent tasks only fetch bytes; pages are decoded here, as they arrive, while the others are read.
+    /// (Tasks that decode a generic page and throw a typed error crash this compiler's builds.)
     private func pages<Item: PolicyResource>(
         _ type: Item.Type, _ numbers: Range<Int>, name: String?
     ) async throws(MittoAPIError) -> [SearchPage<Item>] {
-        let result = await withTaskGroup(of: (Int, Result<SearchPage<Item>, MittoAPIError>).self) { group in
-            var next = numbers.lowerBound
-            func start(_ group: inout TaskGroup<(Int, Result<SearchPage<Item>, MittoAPIError>)>) {
-                let page = next
-                next += 1
-                group.addTask {
-                    do throws(MittoAPIError) {
-                        return (page, .success(try await listPage(type, page: page, name: name)))
-                    } catch {
-                        return (page, .failure(error))
-                    }
-                }
+        var read = [SearchPage<Item>?](repeating: nil, count: numbers.count)
+        var failure: MittoAPIError?
+        await withTaskGroup(
+            of: (page: Int, path: String, answer: Result<(status: Int, body: Data), MittoAPIError>).self
+        ) {
+            group in
+            var waiting = numbers.makeIterator()
+            func start(_ page: Int) {
+                let path = pagePath(type, page: page, name: name)
+                group.addTask { (page, path, await fetch(path)) }
             }
-            while next < numbers.upperBound && next < numbers.lowerBound + Self.pageReadsAtOnce { start(&group) }
-            var read: [Int: SearchPage<Item>] = [:]
-            while let (page, outcome) = await group.next() {
-                switch outcome {
-                case .success(let items): read[page] = items
-                case .failure(let error):
+            for _ in 0..<Self.pageReadsAtOnce {
+                guard let page = waiting.next() else { break }
+                start(page)
+            }
+            while let (page, path, answer) = await group.next() {
+                do throws(MittoAPIError) {
+                    let (status, body) = try answer.get()
+                    read[page - numbers.lowerBound] = try decode(
+                        SearchPage<Item>.self, from: body, status: status, .GET, path)
+                } catch {
+                    failure = error
                     group.cancelAll()
-                    return Result<[SearchPage<Item>], MittoAPIError>.failure(error)
+                    return
                 }
-                if next < numbers.upperBound { start(&group) }
+                if let page = waiting.next() { start(page) }
             }
-            return .success(numbers.compactMap { read[$0] })
         }
-        return try result.get()
+        if let failure { throw failure }
+        return read.compactMap { $0 }
+    }
+
+    /// One GET, its failure as a value.
+    private func fetch(_ path: String) async -> Result<(status: Int, body: Data), MittoAPIError> {
+        do throws(MittoAPIError) {
+            return .success(try await sendForBody(.GET, path))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// What shows that the pages were not read from one state of the account, or nil when they agree.
@@ -100,9 +116,13 @@ extension HTTPMittoAPI {
     private func listPage<Item: PolicyResource>(
         _ type: Item.Type, page: Int, name: String?
     ) async throws(MittoAPIError) -> SearchPage<Item> {
+        try await send(.GET, pagePath(type, page: page, name: name), as: SearchPage<Item>.self)
+    }
+
+    private func pagePath<Item: PolicyResource>(_ type: Item.Type, page: Int, name: String?) -> String {
         var query = ["page=\(page)", "pageSize=\(Paging.maxPageSize)"]
         if let name { query.append("name=\(WireValue.percentEncoded(name))") }
         if let subAccountSid { query.append("accountSid=\(WireValue.percentEncoded(subAccountSid))") }
-        return try await send(.GET, Item.searchPath + "?" + query.joined(separator: "&"), as: SearchPage<Item>.self)
+        return Item.searchPath + "?" + query.joined(separator: "&")
     }
 }
