@@ -522,7 +522,132 @@ def bench_apply(creates, parallelisms, delay, binaries, work, runs, deadline, ti
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The emulator's throughput: send+verify pairs from client processes of keep-alive threads
+# The emulator's throughput: send+verify pairs from wrk, one keep-alive connection per wrk thread (Python client
+# processes of keep-alive threads when wrk cannot be had); memory over a long run; session search at a million.
+
+WRK_SCRIPT = r"""
+-- send+verify pairs, one connection per wrk thread: a send with a custom code to a number of this connection's
+-- own, then its verify; pair latencies kept as a histogram of 10 us buckets, merged and printed by done().
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+int clock_gettime(int clock, bench_timespec *now);
+]]
+local clock = ffi.new("bench_timespec")
+local function micros()
+  ffi.C.clock_gettime(1, clock)
+  return tonumber(clock.tv_sec) * 1000000 + tonumber(clock.tv_nsec) / 1000
+end
+
+local threads = {}
+local created = 0
+function setup(thread)
+  created = created + 1
+  thread:set("id", created)
+  table.insert(threads, thread)
+end
+
+id = 0
+histogram = {}
+errors = {}
+done_pairs = 0
+local prefix, max_pairs, headers = "00", 0, {}
+local state, request_id, began, counter = "send", nil, 0, 0
+
+function init(args)
+  prefix = args[1] or "00"
+  max_pairs = tonumber(args[2] or "0")
+  headers = {["Authorization"] = args[3], ["Content-Type"] = "application/json"}
+end
+
+local function failed(kind)
+  errors[kind] = (errors[kind] or 0) + 1
+end
+
+function request()
+  if state == "send" then
+    counter = counter + 1
+    began = micros()
+    local phone = string.format("+41%s%03d%07d", prefix, id, counter)
+    return wrk.format("POST", "/2fa/send", headers,
+      '{"channel":"sms","service":"bench","to":"' .. phone .. '","from":"ACME","body":"Code {code}","code":"135790"}')
+  end
+  return wrk.format("POST", "/2fa/verify", headers, '{"requestID":"' .. request_id .. '","code":"135790"}')
+end
+
+function response(status, _, body)
+  if state == "send" then
+    if status ~= 200 then return failed("send " .. status) end
+    request_id = string.match(body, '"requestID":"(OTP%x+)"')
+    if request_id then state = "verify" else failed("send without requestID") end
+    return
+  end
+  state = "send"
+  if status ~= 200 then return failed("verify " .. status) end
+  done_pairs = done_pairs + 1
+  local bucket = math.floor((micros() - began) / 10)
+  histogram[bucket] = (histogram[bucket] or 0) + 1
+  if max_pairs > 0 and done_pairs >= max_pairs then wrk.thread:stop() end
+end
+
+local function percentile(buckets, keys, total, share)
+  if total == 0 then return "null" end
+  local rank, seen = math.max(1, math.ceil(share * total)), 0
+  for _, key in ipairs(keys) do
+    seen = seen + buckets[key]
+    if seen >= rank then return string.format("%.2f", key / 100) end
+  end
+  return "null"
+end
+
+function done(summary, latency, _)
+  local buckets, keys, total, kinds = {}, {}, 0, {}
+  for _, thread in ipairs(threads) do
+    for key, count in pairs(thread:get("histogram")) do
+      if buckets[key] == nil then table.insert(keys, key) end
+      buckets[key] = (buckets[key] or 0) + count
+      total = total + count
+    end
+    for kind, count in pairs(thread:get("errors")) do kinds[kind] = (kinds[kind] or 0) + count end
+  end
+  table.sort(keys)
+  for kind, count in pairs(summary.errors) do
+    if count > 0 and kind ~= "status" then kinds["socket " .. kind] = (kinds["socket " .. kind] or 0) + count end
+  end
+  local parts = {}
+  for kind, count in pairs(kinds) do table.insert(parts, string.format('"%s":%d', kind, count)) end
+  io.write(string.format(
+    '\nBENCH-RESULT {"pairs":%d,"durationUs":%d,"requests":%d,"pairP50Ms":%s,"pairP99Ms":%s,' ..
+    '"requestP50Ms":%.2f,"requestP99Ms":%.2f,"errorKinds":{%s}}\n',
+    total, summary.duration, summary.requests, percentile(buckets, keys, total, 0.5),
+    percentile(buckets, keys, total, 0.99), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    table.concat(parts, ",")))
+end
+"""
+
+WRK = {"checked": False, "path": None}
+
+
+def find_wrk():
+    """wrk, installed with apt-get when it is missing and this process may; None when it cannot be had."""
+    if not WRK["checked"]:
+        WRK["checked"] = True
+        WRK["path"] = shutil.which("wrk")
+        if WRK["path"] is None and shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+            say("   wrk is missing: installing it with apt-get")
+            for command in (["apt-get", "install", "-y", "-qq", "wrk"], ["apt-get", "update", "-qq"],
+                            ["apt-get", "install", "-y", "-qq", "wrk"]):
+                try:
+                    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300,
+                                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+                except (OSError, subprocess.SubprocessError):
+                    break
+                WRK["path"] = shutil.which("wrk")
+                if WRK["path"]:
+                    break
+        if WRK["path"] is None:
+            say("   wrk cannot be had: the load comes from Python clients, which may not keep up on 2 cores")
+    return WRK["path"]
 
 
 def client_main(arguments):
@@ -598,7 +723,73 @@ def percentile(values, share):
     return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
 
 
-def load_run(emulator, clients, seconds, max_pairs, processes, prefix):
+class RSSSampler:
+    """The emulator's RSS once a second while a run goes on, for the peak."""
+
+    def __init__(self, emulator):
+        self.emulator, self.samples, self.running = emulator, [], True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while self.running:
+            value = self.emulator.rss_mb()
+            if value is not None:
+                self.samples.append(value)
+            time.sleep(1.0)
+
+    def stop(self):
+        self.running = False
+        self.thread.join(3)
+        return max(self.samples) if self.samples else None
+
+
+def wrk_run(emulator, wrk, clients, seconds, max_pairs, prefix, work):
+    """One wrk run of `clients` connections (a thread each), bounded by `seconds` and by `max_pairs` in all."""
+    script = os.path.join(work, "pairs.lua")
+    if not os.path.exists(script):
+        with open(script, "w") as out:
+            out.write(WRK_SCRIPT)
+    per_thread = max(1, -(-max_pairs // clients))
+    argv = [wrk, f"-t{clients}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", script,
+            f"http://{emulator.host}:{emulator.port}", "--", prefix, str(per_thread), AUTH]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile(mode="w+") as out:
+        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        register(process)
+        timer = threading.Timer(seconds + 60, lambda: process.poll() is None and os.kill(process.pid, 9))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        unregister(process)
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        text = out.read()
+    found = re.search(r"BENCH-RESULT (\{.*\})", text)
+    if not found:
+        return {"clients": clients, "seconds": round(elapsed, 2), "pairs": 0, "pairsPerSecond": 0.0,
+                "pairP50Ms": None, "pairP99Ms": None, "requestP50Ms": None, "requestP99Ms": None, "errors": 1,
+                "errorKinds": {"wrk failed": 1, "output": text[-300:]}, "clientCpuShare": None,
+                "loadGenerator": "wrk"}
+    result = json.loads(found.group(1))
+    duration = max(0.001, result["durationUs"] / 1e6)
+    kinds = result["errorKinds"]
+    return {
+        "clients": clients, "seconds": round(duration, 2), "pairs": result["pairs"],
+        "pairsPerSecond": round(result["pairs"] / duration, 1), "pairP50Ms": result["pairP50Ms"],
+        "pairP99Ms": result["pairP99Ms"], "requestP50Ms": result["requestP50Ms"],
+        "requestP99Ms": result["requestP99Ms"], "errors": sum(kinds.values()), "errorKinds": kinds,
+        "clientCpuShare": round((usage.ru_utime + usage.ru_stime) / duration, 2), "loadGenerator": "wrk",
+    }
+
+
+def load_run(emulator, clients, seconds, max_pairs, processes, prefix, work=None):
+    wrk = find_wrk() if work else None
+    if wrk:
+        return wrk_run(emulator, wrk, clients, seconds, max_pairs, prefix, work)
     processes = max(1, min(processes, clients))
     start_at = time.time() + 1.0
     workers = []
@@ -633,11 +824,156 @@ def load_run(emulator, clients, seconds, max_pairs, processes, prefix):
         "pairsPerSecond": round(len(pairs) / elapsed, 1), "pairP50Ms": percentile(pairs, 0.5),
         "pairP99Ms": percentile(pairs, 0.99), "requestP50Ms": percentile(requests, 0.5),
         "requestP99Ms": percentile(requests, 0.99), "errors": sum(errors.values()), "errorKinds": errors,
-        "clientCpuShare": round(sum(o["cpuSeconds"] for o in outputs) / elapsed, 2),
+        "clientCpuShare": round(sum(o["cpuSeconds"] for o in outputs) / elapsed, 2), "loadGenerator": "python",
     }
 
 
-def bench_emulator(binaries, work, clients_list, seconds, max_pairs, deadline):
+def flatness_run(binaries, work, storage, seconds, deadline, prefix):
+    """32 clients for `seconds` after a short warm-up: the emulator's RSS before, after, the growth and the peak."""
+    database = os.path.join(work, f"flat-{storage}.sqlite") if storage == "database" else None
+    deadline.check(f"the emulator memory run ({storage})")
+    emulator = Emulator(binaries["emulator"], f"memory {storage}", database=database, log_level="warning")
+    try:
+        time.sleep(0.5)
+        idle = emulator.rss_mb()
+        load_run(emulator, 32, 2, 10_000_000, 4, prefix + "0", work)
+        before = emulator.rss_mb()
+        sampler = RSSSampler(emulator)
+        row = load_run(emulator, 32, seconds, 100_000_000, 4, prefix + "1", work)
+        peak = sampler.stop()
+        after = emulator.rss_mb()
+    finally:
+        emulator.stop()
+    growth = round(after - before, 1) if after is not None and before is not None else None
+    row.update({"storage": storage, "rssIdleMB": idle, "rssBeforeMB": before, "rssAfterMB": after,
+                "rssGrowthMB": growth, "rssPeakMB": peak,
+                "bytesPerPair": round(growth * 1048576 / row["pairs"], 1) if growth is not None and row["pairs"]
+                else None})
+    say(f"   memory {storage}, {row['seconds']} s: {row['pairs']:,} pairs ({row['pairsPerSecond']} pairs/s), RSS "
+        f"{before} → {after} MB (growth {growth} MB, peak {peak} MB), {row['errors']} errors")
+    return row
+
+
+SESSION_COLUMNS = {"request_id", "account_sid", "service", "sender", "recipient", "channel", "workflow", "channels",
+                   "status", "blocked_limit", "blocked_bucket", "limits", "messages", "attempts", "next_message",
+                   "next_message_at", "verify_attempts", "max_attempts", "code_hash", "expires_at", "created",
+                   "updated", "due_at"}
+
+
+def seed_sessions(binary, database, count):
+    """A database of `count` finished sessions over 100 days, written in SQL into the schema the emulator made (its
+    triggers keep the tallies); False when the schema is not the one expected."""
+    Emulator(binary, "session schema", database=database, log_level="warning").stop()
+    db = sqlite3.connect(database)
+    try:
+        if not SESSION_COLUMNS <= {row[1] for row in db.execute("PRAGMA table_info(otp_request)")}:
+            return False
+        first_day = int(time.time()) // 86400 - 100
+        db.execute(
+            """
+            WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?),
+            s(i, created) AS (SELECT i, ? + i * ? FROM n)
+            INSERT INTO otp_request (request_id, account_sid, service, sender, recipient, channel, workflow,
+                channels, status, blocked_limit, blocked_bucket, limits, messages, attempts, next_message,
+                next_message_at, verify_attempts, max_attempts, code_hash, expires_at, callback_url,
+                callback_method, created, updated, due_at)
+            SELECT printf('OTP%032x', i), ?,
+                CASE WHEN i % 10 = 9 THEN NULL WHEN i % 3 = 0 THEN 'shop' WHEN i % 3 = 1 THEN 'bank' ELSE 'bench' END,
+                'ACME', printf('+4179%07d', i % 250000),
+                CASE WHEN i % 10 = 9 THEN NULL ELSE 'sms' END, CASE WHEN i % 10 = 9 THEN 'login' END,
+                CASE WHEN i % 50 = 2 THEN 0 WHEN i % 10 = 9 THEN 3 ELSE 1 END,
+                CASE WHEN i % 50 = 2 THEN 'blocked' WHEN i % 10 = 9 THEN 'expired' WHEN i % 20 = 0 THEN 'failed'
+                     ELSE 'verified' END,
+                CASE WHEN i % 50 = 2 THEN 'per_phone' END, CASE WHEN i % 50 = 2 THEN 'daily' END,
+                CASE WHEN i % 50 = 2 THEN '{"per_phone":"' || printf('+4179%07d', i % 250000) || '"}' ELSE '{}' END,
+                NULL,
+                CASE WHEN i % 50 = 2 THEN ''
+                     WHEN i % 10 = 9 THEN 'sms|' || strftime('%Y-%m-%dT%H:%M:%SZ', created, 'unixepoch')
+                         || '|delivered;call|' || strftime('%Y-%m-%dT%H:%M:%SZ', created + 60, 'unixepoch')
+                         || '|delivered'
+                     ELSE 'sms|' || strftime('%Y-%m-%dT%H:%M:%SZ', created, 'unixepoch') || '|delivered' END,
+                CASE WHEN i % 10 = 9 THEN 2 ELSE 1 END, NULL, CASE WHEN i % 20 = 0 THEN 5 ELSE 1 END, 5,
+                zeroblob(32), created + 600, NULL, NULL, created, created + 5, NULL
+            FROM s
+            """, (count, first_day * 86400.0, 100 * 86400.0 / count, ACCOUNT_SID))
+        db.execute(
+            """
+            INSERT INTO otp_usage (account_sid, day, channel, total)
+            SELECT account_sid, strftime('%Y-%m-%d', created, 'unixepoch'), 'sms', COUNT(*) FROM otp_request
+                WHERE status != 'blocked' GROUP BY 1, 2
+            UNION ALL
+            SELECT account_sid, strftime('%Y-%m-%d', created + 60, 'unixepoch'), 'call', COUNT(*) FROM otp_request
+                WHERE workflow = 'login' GROUP BY 1, 2
+            ON CONFLICT DO UPDATE SET total = total + excluded.total
+            """)
+        db.commit()
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return True
+    except sqlite3.Error as error:
+        say(f"   the sessions could not be written ({error})")
+        return False
+    finally:
+        db.close()
+
+
+def bench_session_search(binaries, work, count, runs, deadline):
+    """Session searches and usage over `count` stored sessions: the client's and the emulator's own time."""
+    deadline.check("the session search")
+    database = os.path.join(work, "sessions.sqlite")
+    started = time.monotonic()
+    if not seed_sessions(binaries["emulator"], database, count):
+        return None
+    seeded = round(time.monotonic() - started, 1)
+    say(f"   {count:,} sessions written in {seeded} s")
+    emulator = Emulator(binaries["emulator"], "session search", database=database, log_level="info")
+    pages = -(-count // 1000)
+    failed = count // 20 - count // 100  # every twentieth, less those that are workflows or blocked
+    day = time.strftime("%Y-%m-%d", time.gmtime((int(time.time()) // 86400 - 50) * 86400))
+    queries = [
+        ("all, first page", "GET", "/2fa/search?pageSize=1000", None),
+        ("all, last page", "GET", f"/2fa/search?pageSize=1000&page={pages - 1}", None),
+        ("status failed, middle page", "POST", "/2fa/search",
+         {"status": "failed", "pageSize": 1000, "page": max(0, failed // 2000)}),
+        ("channel call, service none, last page", "POST", "/2fa/search",
+         {"channel": "call", "workflow": "login", "pageSize": 1000, "page": max(0, count // 10 // 1000 - 1)}),
+        ("one day", "POST", "/2fa/search", {"startDate": day, "endDate": day, "pageSize": 1000}),
+        ("one recipient", "POST", "/2fa/search", {"to": "+41790000042"}),
+        ("one request", "GET", f"/2fa/search/OTP{count // 2:032x}", None),
+        ("usage, daily", "GET", "/2fa/usage/records/daily", None),
+    ]
+    results = []
+    try:
+        connection = http.client.HTTPConnection(emulator.host, emulator.port, timeout=60)
+        headers = {"Authorization": AUTH, "Content-Type": "application/json"}
+        for name, method, path, body in queries:
+            times, emulator_ms, total, status = [], [], None, None
+            for _ in range(max(3, runs)):
+                began = time.time()
+                start = time.perf_counter()
+                connection.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+                response = connection.getresponse()
+                text = response.read()
+                times.append((time.perf_counter() - start) * 1000)
+                status = response.status
+                logged = [r[4] for r in emulator.between(began, time.time()) if r[2] == path.split("?")[0]]
+                if logged:
+                    emulator_ms.append(logged[-1])
+                try:
+                    total = json.loads(text).get("total")
+                except ValueError:
+                    pass
+            results.append({"query": name, "status": status, "total": total, "ms": median(times),
+                             "emulatorMs": median(emulator_ms)})
+            say(f"   {name}: {median(times)} ms ({median(emulator_ms)} ms in the emulator), total {total}")
+        connection.close()
+    finally:
+        emulator.stop()
+    return {"sessions": count, "seedSeconds": seeded, "results": results,
+            "slowestMs": max((r["ms"] for r in results if r["ms"] is not None), default=None)}
+
+
+def bench_emulator(binaries, work, clients_list, seconds, max_pairs, deadline, flat_seconds=None,
+                   search_sessions=None, runs=1):
     results = []
     for storage in ("in-memory", "database"):
         database = os.path.join(work, f"throughput-{len(results)}.sqlite") if storage == "database" else None
@@ -649,7 +985,7 @@ def bench_emulator(binaries, work, clients_list, seconds, max_pairs, deadline):
             for number, clients in enumerate(clients_list):
                 deadline.check(f"the emulator throughput ({storage}, {clients} clients)")
                 row = load_run(emulator, clients, seconds, max_pairs, processes=min(4, max(1, clients // 8)),
-                               prefix=f"{len(results) % 10}{number % 10}")
+                               prefix=f"{len(results) % 10}{number % 10}", work=work)
                 row["storage"] = storage
                 row["rssBeforeMB"] = before
                 row["rssAfterMB"] = emulator.rss_mb()
@@ -657,10 +993,36 @@ def bench_emulator(binaries, work, clients_list, seconds, max_pairs, deadline):
                 results.append(row)
                 say(f"   emulator {storage}, {clients} clients: {row['pairsPerSecond']} pairs/s, "
                     f"p50 {row['pairP50Ms']} ms, p99 {row['pairP99Ms']} ms, RSS {row['rssBeforeMB']} → "
-                    f"{row['rssAfterMB']} MB, {row['errors']} errors")
+                    f"{row['rssAfterMB']} MB, {row['errors']} errors ({row['loadGenerator']})")
         finally:
             emulator.stop()
-    return {"seconds": seconds, "maxPairs": max_pairs, "results": results}
+    report = {"seconds": seconds, "maxPairs": max_pairs, "loadGenerator": results[0]["loadGenerator"],
+              "results": results}
+    if flat_seconds:
+        report["memory"] = [flatness_run(binaries, work, storage, flat_seconds, deadline, f"{5 + n}")
+                            for n, storage in enumerate(("in-memory", "database"))]
+    if search_sessions:
+        report["sessionSearch"] = bench_session_search(binaries, work, search_sessions, runs, deadline)
+    return report
+
+
+def add_emulator_arguments(parser):
+    parser.add_argument("--emulator-memory-seconds", type=float,
+                        help="length of the memory run at 32 clients (300 for the five-minute figure)")
+    parser.add_argument("--emulator-sessions", type=int, help="sessions stored for the session search figure")
+
+
+def emulator_options(args, refuse):
+    """The memory run's length and the session count, checked; defaults 30 s and 1,000,000 (--quick: 2 s, 5,000)."""
+    memory = args.emulator_memory_seconds if args.emulator_memory_seconds is not None else (2.0 if args.quick else
+                                                                                           30.0)
+    if not 1 <= memory <= 3600:
+        refuse("--emulator-memory-seconds must be between 1 and 3600")
+    sessions = args.emulator_sessions if args.emulator_sessions is not None else (5_000 if args.quick else
+                                                                                 1_000_000)
+    if not 100 <= sessions <= 10_000_000:
+        refuse("--emulator-sessions must be between 100 and 10000000")
+    return {"flat_seconds": memory, "search_sessions": sessions}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -721,14 +1083,33 @@ def print_report(report):
         out.append("")
     if report.get("emulator"):
         e = report["emulator"]
+        generator = {"wrk": "wrk, one keep-alive connection per client",
+                     "python": "keep-alive Python clients"}.get(e.get("loadGenerator"), "keep-alive Python clients")
         out.append(f"mitto-emulator: send+verify pairs (sms, custom code, no limit), {e['seconds']:g} s per row, "
-                   f"keep-alive Python clients:")
+                   f"{generator}:")
         out.append(table(["storage", "clients", "pairs/s", "pair p50", "pair p99", "request p99", "errors",
                           "RSS before", "RSS after", "client CPU"],
                          [[r["storage"], r["clients"], fmt(r["pairsPerSecond"]), fmt(r["pairP50Ms"], " ms"),
                            fmt(r["pairP99Ms"], " ms"), fmt(r["requestP99Ms"], " ms"), r["errors"],
                            fmt(r["rssBeforeMB"], " MB"), fmt(r["rssAfterMB"], " MB"), f"{r['clientCpuShare']} cores"]
                           for r in e["results"]]))
+        if e.get("memory"):
+            out.append("")
+            out.append("mitto-emulator memory over a long run at 32 clients (RSS after a 2 s warm-up, and at the end):")
+            out.append(table(["storage", "seconds", "pairs", "pairs/s", "pair p99", "RSS before", "RSS after",
+                              "growth", "peak", "bytes/pair", "errors"],
+                             [[m["storage"], fmt(m["seconds"]), fmt(m["pairs"]), fmt(m["pairsPerSecond"]),
+                               fmt(m["pairP99Ms"], " ms"), fmt(m["rssBeforeMB"], " MB"), fmt(m["rssAfterMB"], " MB"),
+                               fmt(m["rssGrowthMB"], " MB"), fmt(m["rssPeakMB"], " MB"), fmt(m["bytesPerPair"]),
+                               m["errors"]] for m in e["memory"]]))
+        if e.get("sessionSearch"):
+            s = e["sessionSearch"]
+            out.append("")
+            out.append(f"mitto-emulator session search and usage with {fmt(s['sessions'])} sessions stored "
+                       f"(--database, written in {s['seedSeconds']} s), medians:")
+            out.append(table(["query", "total", "wall", "in the emulator"],
+                             [[r["query"], fmt(r["total"]), fmt(r["ms"], " ms"), fmt(r["emulatorMs"], " ms")]
+                              for r in s["results"]]))
     print("\n".join(out))
 
 
@@ -751,6 +1132,7 @@ def main():
     parser.add_argument("--seed-over-http", action="store_true")
     parser.add_argument("--apply-creates", type=int)
     parser.add_argument("--emulator-seconds", type=float)
+    add_emulator_arguments(parser)
     parser.add_argument("--timeout", type=int, default=7200)
     parser.add_argument("--pid-file")
     parser.add_argument("--check-args", action="store_true")
@@ -773,6 +1155,7 @@ def main():
     seconds = args.emulator_seconds if args.emulator_seconds is not None else (1.0 if args.quick else 15.0)
     if not 0.5 <= seconds <= 600:
         refuse("--emulator-seconds must be between 0.5 and 600")
+    emulator_settings = emulator_options(args, refuse)
     if args.timeout < 10:
         refuse("--timeout must be at least 10 seconds")
     if args.check_args:
@@ -813,7 +1196,8 @@ def main():
                                           command_timeout)
         if not args.skip_emulator:
             say("== emulator throughput")
-            report["emulator"] = bench_emulator(binaries, work, [8, 32], seconds, 2_000_000, deadline)
+            report["emulator"] = bench_emulator(binaries, work, [8, 32], seconds, 2_000_000, deadline, runs=runs,
+                                                **emulator_settings)
         if args.json:
             print(json.dumps(report, indent=2, ensure_ascii=False))
         else:
