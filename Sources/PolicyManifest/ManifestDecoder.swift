@@ -22,8 +22,8 @@ struct ManifestDecoder {
     /// The root keys whose objects the parser may hand over one by one (see `decode(streamed:)`).
     static let sections: Set<String> = ["limits", "workflows"]
 
-    /// Where each section whose objects came streamed starts, and the object names taken from it so far.
-    private var streamedNames: [Int: Set<String>] = [:]
+    /// Each section whose objects came streamed, by where it starts: where each object name was first given.
+    private var streamedNames: [Int: [String: SourceLocation]] = [:]
     /// The first section of each name in each document, by where it starts.
     private var firstSections: [SectionKey: Int] = [:]
 
@@ -34,19 +34,19 @@ struct ManifestDecoder {
 
     mutating func decode(document root: YAMLNode) {
         guard let sections = reader.mapping(root, what: "a manifest", known: Self.sections.sorted()) else { return }
-        for (section, sectionKey, value) in sections {
+        for (section, _, value) in sections {
+            // A section whose objects were streamed is empty here: they were decoded as they were parsed.
             guard let objects = reader.mapping(value, what: "'\(section)'", known: []) else { continue }
-            // Their objects were decoded as they were parsed; the pass above still reported repeated keys.
-            guard streamedNames[sectionKey.start.offset] == nil else { continue }
             for (name, keyNode, definition) in objects {
                 decodeObject(section: section, name: name, keyNode: keyNode, definition)
             }
         }
     }
 
-    /// Decodes one object as soon as the parser completes it, so the document keeps only its key. Objects the
-    /// document pass would skip are skipped here too: a key that is not text or repeats an earlier one in its
-    /// section, and every object of a section repeated in the same document (the pass reports both).
+    /// Decodes one object as soon as the parser completes it, so the document never holds it. The checks
+    /// `NodeReader.mapping` makes of a section's keys are made here, since the tree no longer has them: a key that
+    /// is not text, or that repeats an earlier one of its section, is an error and its object is not read. Every
+    /// object of a section repeated in the same document is skipped (the document pass reports the section).
     mutating func decode(streamed entry: YAMLParser.StreamedEntry) {
         guard let section = entry.section.scalarValue else { return }
         let start = entry.section.start.offset
@@ -56,7 +56,21 @@ struct ManifestDecoder {
         } else {
             firstSections[key] = start
         }
-        guard let name = entry.key.scalarValue, streamedNames[start, default: []].insert(name).inserted else { return }
+        guard let name = entry.key.scalarValue else {
+            reader.error("wrong-type", "keys in '\(section)' must be text", at: entry.key)
+            return
+        }
+        let location = reader.location(entry.key)
+        if let first = streamedNames[start, default: [:]].updateValue(location, forKey: name) {
+            streamedNames[start]?[name] = first
+            reader.report(
+                .error(
+                    "duplicate-key", "key '\(name)' is repeated in '\(section)'", at: location,
+                    notes: [.init("first given here", at: first)]
+                )
+            )
+            return
+        }
         decodeObject(section: section, name: name, keyNode: entry.key, entry.value)
     }
 

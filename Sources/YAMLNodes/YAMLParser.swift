@@ -41,14 +41,14 @@ public enum YAMLParser {
         public var section: YAMLNode
         /// The entry's key.
         public var key: YAMLNode
-        /// The entry's value, which the document keeps only as a null in its place.
+        /// The entry's value, which the document does not keep.
         public var value: YAMLNode
     }
 
     /// Parses every document in a UTF-8 byte stream, handing each entry of the mappings under the root keys
-    /// `sections` to `entry` as soon as it is complete instead of keeping it: the documents hold those entries'
-    /// keys, each with an empty plain scalar (a null) spanning where its value was. Memory then grows with the
-    /// largest entry, not with the file.
+    /// `sections` to `entry` as soon as it is complete instead of keeping it: the documents hold those mappings
+    /// empty (with their marks), so memory grows with the largest entry, not with the file. Repeated keys among
+    /// the entries are the receiver's to find, since the tree no longer has them.
     ///
     /// A root key that appears twice streams both mappings; entries come in the order they end in the text.
     public static func parse(

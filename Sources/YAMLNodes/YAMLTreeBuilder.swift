@@ -41,7 +41,7 @@ struct YAMLTreeBuilder {
 
     /// Creates a builder enforcing `limits`; `fileName` goes into errors. The entries of a mapping that is the value
     /// of one of `streamedSections` in a document's root mapping are handed to `handle`'s `entry` as they complete,
-    /// and the tree keeps their keys with null values.
+    /// and the tree keeps that mapping empty.
     init(limits: YAMLParser.Limits, fileName: String, streamedSections: Set<String> = []) {
         self.limits = limits
         self.fileName = fileName
@@ -162,10 +162,9 @@ struct YAMLTreeBuilder {
         frames[index].height = max(frames[index].height, built.height + 1)
         frames[index].lastChildEnd = end
         if let section = frames[index].streamedSection, (children.count - frames[index].firstChild) % 2 == 1,
-            let key = children.last
+            let key = children.popLast()
         {
             entry(YAMLParser.StreamedEntry(document: documents.count, section: section, key: key, value: built.node))
-            children.append(YAMLNode(.scalar("", .plain), start: built.node.start, end: built.node.end))
             return
         }
         children.append(built.node)
