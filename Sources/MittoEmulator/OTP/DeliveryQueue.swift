@@ -37,11 +37,30 @@ struct Delivery: Sendable {
     /// A message whose body is `template` with `{code}` filled in.
     init(_ message: OutboxMessage, template: String, code: String) {
         var message = message
-        message.body = template.replacingOccurrences(of: PolicyRules.codePlaceholder, with: code)
+        message.body = Self.filling(template, with: code)
         self.message = message
-        maskedBody = template.replacingOccurrences(
-            of: PolicyRules.codePlaceholder, with: String(repeating: "•", count: code.count)
-        )
+        maskedBody = Self.filling(template, with: String(repeating: "•", count: code.count))
+    }
+
+    /// `template` with every `{code}` replaced by `code`.
+    static func filling(_ template: String, with code: String) -> String {
+        let placeholder = Array(PolicyRules.codePlaceholder.utf8)
+        let bytes = Array(template.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + code.utf8.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == placeholder[0], index + placeholder.count <= bytes.count,
+                bytes[index..<index + placeholder.count].elementsEqual(placeholder)
+            {
+                out.append(contentsOf: code.utf8)
+                index += placeholder.count
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The message as the delivery log writes it.

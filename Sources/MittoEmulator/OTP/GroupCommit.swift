@@ -7,8 +7,8 @@ import Synchronization
 /// operation is answered before its changes are committed.
 final class GroupCommit: Sendable {
     private struct Job: Sendable {
-        /// Runs the operation in its savepoint and keeps its outcome.
-        var run: @Sendable (Database) -> Void
+        /// Runs the operation, in a savepoint when `isolated`, and keeps its outcome; false when it failed.
+        var run: @Sendable (Database, _ isolated: Bool) -> Bool
         /// Answers the caller: the operation's outcome, or the commit's failure.
         var finish: @Sendable ((any Error)?) -> Void
     }
@@ -31,19 +31,25 @@ final class GroupCommit: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             let outcome = Outcome<T>()
             let job = Job(
-                run: { db in
+                run: { db, isolated in
                     let result: Result<T, any Error>
                     do {
-                        var value: T?
-                        try db.inSavepoint {
-                            value = try body(db)
-                            return .commit
+                        if isolated {
+                            var value: T?
+                            try db.inSavepoint {
+                                value = try body(db)
+                                return .commit
+                            }
+                            result = .success(value!)
+                        } else {
+                            result = .success(try body(db))
                         }
-                        result = .success(value!)
                     } catch {
                         result = .failure(error)
                     }
                     outcome.result.withLock { $0 = result }
+                    if case .failure = result { return false }
+                    return true
                 },
                 finish: { commitError in
                     if let commitError {
@@ -75,9 +81,12 @@ final class GroupCommit: Sendable {
             guard !jobs.isEmpty else { return }
             var failure: (any Error)?
             do {
+                // An operation alone in its batch needs no savepoint: if it fails, its transaction is rolled back.
+                let alone = jobs.count == 1
                 try db.inTransaction {
-                    for job in jobs { job.run(db) }
-                    return .commit
+                    var succeeded = true
+                    for job in jobs { succeeded = job.run(db, !alone) && succeeded }
+                    return alone && !succeeded ? .rollback : .commit
                 }
             } catch {
                 failure = error
