@@ -115,6 +115,8 @@ public enum Planner {
                 continue
             }
             claimed.insert(match.value.name)
+            // Equal values have no field to show; only the rest are diffed (most of a large account is unchanged).
+            if match.value == declared.value && renamedFrom == nil { continue }
             let fields = diff(match.value, declared.value)
             guard !fields.isEmpty else { continue }
             result.changes.append(
