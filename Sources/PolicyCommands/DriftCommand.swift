@@ -22,13 +22,11 @@ struct DriftCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console()
-        let session = try PolicySession.load(paths: paths, options: options, console: console)
         // Drift lists unmanaged objects whatever the project allows to delete.
-        let plan = try await reportingFailures {
-            var planOptions = try session.planOptions(allowDelete: false, force: true)
+        let (session, plan) = try await PolicySession.loadAndPlan(paths: paths, options: options, console: console) {
+            var planOptions = try $0.planOptions(allowDelete: false, force: true)
             planOptions.safety.allowDelete = false
-            let options = planOptions
-            return try await Target.with(session.environment) { api in try await session.plan(api, options: options) }
+            return planOptions
         }
         let report = DriftReport(plan: plan)
         switch format {

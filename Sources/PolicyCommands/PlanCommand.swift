@@ -35,13 +35,9 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console()
-        let session = try PolicySession.load(paths: paths, options: options, console: console)
         let planning = self.planning
-        let plan = try await reportingFailures {
-            let planOptions = try session.planOptions(allowDelete: planning.allowDelete, force: planning.force)
-            return try await Target.with(session.environment) { api in
-                try await session.plan(api, options: planOptions)
-            }
+        let (session, plan) = try await PolicySession.loadAndPlan(paths: paths, options: options, console: console) {
+            try $0.planOptions(allowDelete: planning.allowDelete, force: planning.force)
         }
         switch format {
         case .text: console.write(PlanTextRenderer(style: session.style).render(plan))

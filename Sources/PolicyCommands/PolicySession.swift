@@ -20,6 +20,50 @@ struct PolicySession {
     static func load(paths: [String], options: GlobalOptions, console: Console) throws -> PolicySession {
         let workspace = Workspace.resolve(paths: paths, options: options)
         try workspace.requireUsable(console: console, noColor: options.noColor)
+        return try load(workspace, options: options, console: console, whileReading: false)
+    }
+
+    /// Loads the manifests and reads the account at the same time, then plans: for a large account the parse and
+    /// the read's wait each take about as long, and a plan is review latency. The read starts only when the
+    /// project file is sound and every manifest path exists; when the manifests have errors it is cancelled and
+    /// only those errors are shown. `plan` and `drift` use this; `apply` reads only after the manifests passed.
+    static func loadAndPlan(
+        paths: [String], options: GlobalOptions, console: Console,
+        planOptions: (PolicySession) throws -> PlanOptions
+    ) async throws -> (PolicySession, Plan) {
+        let workspace = Workspace.resolve(paths: paths, options: options)
+        try workspace.requireUsable(console: console, noColor: options.noColor)
+        let found = ManifestLoader.manifestFiles(workspace.manifestPaths)
+        guard !workspace.diagnostics.hasErrors, !found.files.isEmpty, found.missing.isEmpty else {
+            let session = try load(workspace, options: options, console: console, whileReading: false)
+            let plan = try await reportingFailures {
+                let options = try planOptions(session)
+                return try await Target.with(session.environment) { api in try await session.plan(api, options: options)
+                }
+            }
+            return (session, plan)
+        }
+        let environment = workspace.environment
+        // The read's failure is held, not printed, until the manifests are known to be sound.
+        async let read: Result<LiveState, any Error> = {
+            do {
+                return .success(try await Target.with(environment) { api in try await Applier.readLiveState(api) })
+            } catch {
+                return .failure(error)
+            }
+        }()
+        let session = try load(workspace, options: options, console: console, whileReading: true)
+        let chosen = try await reportingFailures { try planOptions(session) }
+        let live = await read
+        let plan = try await reportingFailures {
+            Planner.plan(desired: session.manifests, live: try live.get(), options: chosen)
+        }
+        return (session, plan)
+    }
+
+    private static func load(
+        _ workspace: Workspace, options: GlobalOptions, console: Console, whileReading: Bool
+    ) throws -> PolicySession {
         let loaded = workspace.loadManifests()
         let style = console.style(noColor: options.noColor)
         if !loaded.diagnostics.isEmpty {
@@ -42,7 +86,11 @@ struct PolicySession {
                 throw fail("no manifests were read; nothing was sent to the API")
             }
             let count = loaded.diagnostics.filter { $0.severity == .error }.count
-            throw fail("the manifests have \(count) error\(count == 1 ? "" : "s"); nothing was sent to the API")
+            // Reads may have been sent while the manifests loaded; nothing else was.
+            throw fail(
+                "the manifests have \(count) error\(count == 1 ? "" : "s"); "
+                    + (whileReading
+                        ? "the account was only read, and nothing was changed" : "nothing was sent to the API"))
         }
         return PolicySession(workspace: workspace, manifests: loaded.manifests, console: console, style: style)
     }

@@ -54,6 +54,38 @@ struct PlanCommandTests {
         }
     }
 
+    @Test(
+        "plan and drift read the account while the manifests load, and a broken manifest shows only its own errors",
+        arguments: ["plan", "drift"])
+    func brokenManifestWhileReading(command: String) async throws {
+        try await withTemporaryDirectory { directory in
+            // An endpoint nothing listens on: the read fails (after retries) unless it is cancelled first.
+            let project = """
+                manifests: [policy]
+                environments:
+                  dead:
+                    endpoint: http://127.0.0.1:9
+                    accountSid: AC00000000000000000000000000000001
+                    apiKey: ${env:DEAD_KEY}
+                """
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent("policy"), withIntermediateDirectories: true)
+            try project.write(
+                to: directory.appendingPathComponent("mitto-policy.yaml"), atomically: true, encoding: .utf8)
+            try "limits:\n  limit_a:\n    buckets: [{name: burst, max: 0, interval: 10m}]\n".write(
+                to: directory.appendingPathComponent("policy/policy.yaml"), atomically: true, encoding: .utf8)
+            let result = try CommandRunner.run(
+                [command, "--env", "dead"], in: directory, environment: ["DEAD_KEY": "dead-key-0123456789"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("policy/policy.yaml:3:34: error: buckets[0].max must be between 1 and"))
+            #expect(
+                result.stderr.contains("the manifests have 1 error; the account was only read, and nothing was changed")
+            )
+            #expect(!result.stderr.contains("127.0.0.1:9"), "the read's failure is not shown: \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
     @Test("the help text lists every command")
     func help() throws {
         let result = try CommandRunner.run(["--help"])
