@@ -33,9 +33,21 @@ public enum ManifestWriter {
     ///
     /// An editor's schema line belongs in `header`: `yaml-language-server: $schema=../schemas/manifest.schema.json`.
     public static func text(limits: [Limit], workflows: [Workflow], header: String?) -> String {
+        // Written object by object: the tree of a whole large account is never built.
+        var sections: [YAMLEmitter.Section] = []
+        if !limits.isEmpty {
+            let sorted = limits.sorted { $0.name < $1.name }
+            sections.append(
+                .init(key: "limits", count: sorted.count) { (YAMLNode(string: sorted[$0].name), node(sorted[$0])) })
+        }
+        if !workflows.isEmpty {
+            let sorted = workflows.sorted { $0.name < $1.name }
+            sections.append(
+                .init(key: "workflows", count: sorted.count) { (YAMLNode(string: sorted[$0].name), node(sorted[$0])) })
+        }
         let yaml: String
         do {
-            yaml = try YAMLEmitter().emit(document(limits: limits, workflows: workflows))
+            yaml = try YAMLEmitter().emit(sections: sections)
         } catch {
             // The tree holds only untagged strings, integers, mappings and sequences, which libyaml always writes;
             // failing here means the emitter is broken or out of memory, not that the objects are wrong.

@@ -37,6 +37,46 @@ public struct YAMLEmitter: Sendable {
         return writer.output
     }
 
+    /// One key of a streamed document's root mapping: a mapping of `count` entries, each built only when written.
+    public struct Section {
+        /// The root mapping's key.
+        public var key: String
+        /// How many entries the section's mapping has.
+        public var count: Int
+        /// The entry at an index, from 0 to `count - 1`.
+        public var entry: (Int) -> (key: YAMLNode, value: YAMLNode)
+
+        /// Creates a section.
+        public init(key: String, count: Int, entry: @escaping (Int) -> (key: YAMLNode, value: YAMLNode)) {
+            self.key = key
+            self.count = count
+            self.entry = entry
+        }
+    }
+
+    /// Writes one document whose root mapping holds `sections`, building each entry's tree only while it is
+    /// written, so a large document never exists as one tree. The text is what `emit(_:)` writes for the whole tree.
+    public func emit(sections: [Section]) throws(YAMLError) -> String {
+        let writer = try LibYAMLEventEmitter(indent: indent)
+        try writer.emit { yaml_stream_start_event_initialize($0, YAML_UTF8_ENCODING) }
+        try writer.emit { yaml_document_start_event_initialize($0, nil, nil, nil, 1) }
+        try writer.emitCollectionStart(isMapping: true, tag: nil)
+        for section in sections {
+            try emitTree(YAMLNode(string: section.key), to: writer)
+            try writer.emitCollectionStart(isMapping: true, tag: nil)
+            for index in 0..<section.count {
+                let (key, value) = section.entry(index)
+                try emitTree(key, to: writer)
+                try emitTree(value, to: writer)
+            }
+            try writer.emit { yaml_mapping_end_event_initialize($0) }
+        }
+        try writer.emit { yaml_mapping_end_event_initialize($0) }
+        try writer.emit { yaml_document_end_event_initialize($0, 1) }
+        try writer.emit { yaml_stream_end_event_initialize($0) }
+        return writer.output
+    }
+
     /// A pending piece of the iterative tree walk.
     private enum Step {
         case node(YAMLNode)

@@ -107,6 +107,12 @@ struct ManifestWriterTests {
         )
     }
 
+    @Test("text written object by object is the text of the whole document's tree", arguments: cases)
+    func streamedTextIsTheTreeText(_ input: WriterCase) throws {
+        let tree = try YAMLEmitter().emit(ManifestWriter.document(limits: input.limits, workflows: input.workflows))
+        #expect(ManifestWriter.text(limits: input.limits, workflows: input.workflows, header: nil) == tree)
+    }
+
     @Test("the export layout reads back as exactly the objects written", arguments: cases)
     func filesRoundTrip(_ input: WriterCase) {
         let files = ManifestWriter.files(limits: input.limits, workflows: input.workflows)
