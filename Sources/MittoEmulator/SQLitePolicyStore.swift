@@ -16,6 +16,9 @@ public final class SQLitePolicyStore: PolicyStore {
         case inMemory
     }
 
+    /// Rows per block of `policy_block`, as a shift: a page's offset inside its block is under 1,024.
+    static let blockShift = 10
+
     /// The page cache of the temporary database behind `.inMemory`, in KiB: what it may hold in memory. SQLite
     /// walks a temporary database's dirty pages at every commit, so a larger cache makes each write slower.
     static let temporaryCacheKiB = 2_048
@@ -160,6 +163,36 @@ public final class SQLitePolicyStore: PolicyStore {
         migrator.registerMigration("v5: otp sessions as columns, tallies, usage") { db in
             try OTPStore.migrateToColumns(db)
         }
+        migrator.registerMigration("v6: policy objects counted per block") { db in
+            // Objects per account and block of 1,024 consecutive rows: a page far down the list starts at the
+            // block that holds its first object instead of skipping every object before it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE policy_block (
+                        kind TEXT NOT NULL,
+                        account_sid TEXT NOT NULL,
+                        block INTEGER NOT NULL,
+                        total INTEGER NOT NULL,
+                        PRIMARY KEY (kind, account_sid, block)
+                    ) WITHOUT ROWID;
+                    INSERT INTO policy_block (kind, account_sid, block, total)
+                        SELECT kind, account_sid, seq >> \(blockShift), COUNT(*) FROM policy_object
+                        GROUP BY kind, account_sid, seq >> \(blockShift);
+                    CREATE TRIGGER policy_block_counted AFTER INSERT ON policy_object BEGIN
+                        INSERT INTO policy_block (kind, account_sid, block, total)
+                            VALUES (NEW.kind, NEW.account_sid, NEW.seq >> \(blockShift), 1)
+                            ON CONFLICT DO UPDATE SET total = total + 1;
+                    END;
+                    CREATE TRIGGER policy_block_uncounted AFTER DELETE ON policy_object BEGIN
+                        UPDATE policy_block SET total = total - 1
+                            WHERE kind = OLD.kind AND account_sid = OLD.account_sid AND block = OLD.seq >> \(blockShift);
+                        DELETE FROM policy_block
+                            WHERE kind = OLD.kind AND account_sid = OLD.account_sid AND block = OLD.seq >> \(blockShift)
+                                AND total = 0;
+                    END;
+                    """
+            )
+        }
         return migrator
     }
 
@@ -251,16 +284,33 @@ public final class SQLitePolicyStore: PolicyStore {
                     arguments: [kind.rawValue, accountSid]
                 ) ?? 0
             guard offset < total, limit > 0 else { return ([], total) }
-            // The page's sids are found in the index alone (kind, account, seq), skipping `offset` entries
-            // without reading a row; only the page's own rows are read.
+            // The page starts in the block of 1,024 rows whose running count passes `offset`; from there its sids
+            // are found in the index alone (kind, account, seq), skipping fewer than 1,024 entries, and only the
+            // page's own rows are read.
+            let blocks = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: "SELECT block, total FROM policy_block WHERE kind = ? AND account_sid = ? ORDER BY block"),
+                arguments: [kind.rawValue, accountSid]
+            )
+            var skipped = 0
+            var start = (block: 0, offset: offset)
+            while let row = try blocks.next() {
+                let count: Int = row[1]
+                if skipped + count > offset {
+                    start = (row[0], offset - skipped)
+                    break
+                }
+                skipped += count
+            }
             let rows = try Data.fetchAll(
                 db.cachedStatement(
                     sql: """
                         SELECT resource FROM policy_object WHERE seq IN (
-                            SELECT seq FROM policy_object WHERE kind = ? AND account_sid = ? ORDER BY seq LIMIT ? OFFSET ?
+                            SELECT seq FROM policy_object WHERE kind = ? AND account_sid = ? AND seq >= ?
+                            ORDER BY seq LIMIT ? OFFSET ?
                         ) ORDER BY seq
                         """),
-                arguments: [kind.rawValue, accountSid, limit, offset]
+                arguments: [kind.rawValue, accountSid, start.block << Self.blockShift, limit, start.offset]
             )
             return (rows, total)
         }
