@@ -50,39 +50,65 @@ public enum ManifestLoader {
             case .failure(let diagnostic): diagnostics.append(diagnostic)
             }
         }
-        var result = decode(sources, scope: scope)
+        var result = decode(consuming: consume sources, scope: scope)
         result.diagnostics = (diagnostics + result.diagnostics).sortedByLocation
         return result
     }
 
     /// Checks manifest texts already in memory; the pure core of `load`.
     public static func decode(_ files: [(path: String, bytes: [UInt8])], scope: VariableScope) -> LoadedManifests {
+        decode(consuming: files, scope: scope)
+    }
+
+    /// `decode`, letting go of each file's bytes once its text is made: a file is then held once, as the text
+    /// diagnostics are shown with, not twice.
+    static func decode(consuming files: consuming [(path: String, bytes: [UInt8])], scope: VariableScope)
+        -> LoadedManifests
+    {
         var diagnostics: [Diagnostic] = []
         var limits: [Declared<Limit>] = []
         var workflows: [Declared<Workflow>] = []
         var names: [(kind: ResourceKind, name: String, location: SourceLocation)] = []
         var sources: [String: String] = [:]
-        for (path, bytes) in files {
-            sources[path] = String(decoding: bytes, as: UTF8.self)
+        var paths: [String] = []
+        for index in files.indices {
+            let path = files[index].path
+            paths.append(path)
+            // Valid UTF-8 is parsed from the text itself; anything else from the bytes, so libyaml reports where
+            // it is invalid (the text has it replaced).
+            var bytes: [UInt8] = []
+            swap(&bytes, &files[index].bytes)
+            let text = String(validating: bytes, as: UTF8.self)
+            sources[path] = text ?? String(decoding: bytes, as: UTF8.self)
+            if text != nil { bytes = [] }
             // Objects are decoded as the parser completes them, so a large file is never held as one node tree.
             var decoder = ManifestDecoder(file: path, scope: scope)
             let documents: [YAMLDocument]
             do {
-                documents = try YAMLParser.parse(
-                    bytes, fileName: path, limits: parserLimits, streaming: ManifestDecoder.sections
-                ) { decoder.decode(streamed: $0) }
+                if let text {
+                    documents = try YAMLParser.parse(
+                        text, fileName: path, limits: parserLimits, streaming: ManifestDecoder.sections
+                    ) { decoder.decode(streamed: $0) }
+                } else {
+                    documents = try YAMLParser.parse(
+                        bytes, fileName: path, limits: parserLimits, streaming: ManifestDecoder.sections
+                    ) { decoder.decode(streamed: $0) }
+                }
             } catch {
                 // What was decoded before the syntax error is dropped with the rest of the file.
-                diagnostics.append(diagnostic(for: error, file: path, bytes: bytes))
+                diagnostics.append(
+                    diagnostic(for: error, file: path, bytes: text.map { Array($0.utf8) } ?? bytes))
                 continue
             }
             for document in documents {
                 decoder.decode(document: document.root)
             }
             diagnostics += decoder.reader.diagnostics
-            names += decoder.declaredNames
-            limits += decoder.limits
-            workflows += decoder.workflows
+            // The first file's arrays are taken as they are, not copied.
+            func gather<T>(_ all: inout [T], _ more: [T]) { if all.isEmpty { all = more } else { all += more } }
+            gather(&names, decoder.declaredNames)
+            gather(&limits, decoder.limits)
+            gather(&workflows, decoder.workflows)
         }
         for kind in ResourceKind.allCases {
             diagnostics += duplicates(
@@ -91,11 +117,9 @@ public enum ManifestLoader {
         diagnostics += sharedPreviousNames(limits.map { ($0.previousName, $0.value.name, $0.location) }, kind: .limit)
         diagnostics += sharedPreviousNames(
             workflows.map { ($0.previousName, $0.value.name, $0.location) }, kind: .workflow)
-        let manifests = ManifestSet(
-            limits: limits.sorted { $0.value.name < $1.value.name },
-            workflows: workflows.sorted { $0.value.name < $1.value.name },
-            files: files.map(\.path)
-        )
+        limits.sort { $0.value.name < $1.value.name }
+        workflows.sort { $0.value.name < $1.value.name }
+        let manifests = ManifestSet(limits: limits, workflows: workflows, files: paths)
         return LoadedManifests(manifests: manifests, diagnostics: diagnostics.sortedByLocation, sources: sources)
     }
 

@@ -65,6 +65,22 @@ public enum YAMLParser {
         }.get()
     }
 
+    /// Parses every document in a string, streaming `sections`; otherwise the same as the `[UInt8]` overload.
+    public static func parse(
+        _ text: String,
+        fileName: String = "",
+        limits: Limits = .default,
+        streaming sections: Set<String>,
+        entry: (StreamedEntry) -> Void
+    ) throws(YAMLError) -> [YAMLDocument] {
+        var text = text
+        return try text.withUTF8 { buffer in
+            Result { () throws(YAMLError) in
+                try parse(buffer: buffer, fileName: fileName, limits: limits, streaming: sections, entry: entry)
+            }
+        }.get()
+    }
+
     /// Runs libyaml over `buffer`, feeding its events to a tree builder.
     static func parse(
         buffer: UnsafeBufferPointer<UInt8>,
