@@ -21,6 +21,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLibYAML", path: "Sources/CLibYAML", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "YAMLNodes", dependencies: ["CLibYAML"]),
         .target(name: "PolicyModel"),
         .target(name: "MittoWire", dependencies: ["PolicyModel"]),
@@ -72,7 +73,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "mitto-policy", dependencies: ["PolicyCommands"]),
+        .executableTarget(name: "mitto-policy", dependencies: ["PolicyCommands", "CMalloc"]),
         .target(
             name: "MittoTestSupport",
             dependencies: [
