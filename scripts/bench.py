@@ -380,6 +380,25 @@ def live_totals(emulator):
 # Per N: validate, plan (with the live read seen from the emulator's log), drift, export
 
 
+def libyaml_floor(manifest, work, runs):
+    """Median milliseconds libyaml's own event parser takes over `manifest` (scripts/bench-support/yaml-events.c,
+    built here with cc), or None when there is no C compiler or libyaml header."""
+    tool = os.path.join(work, "yaml-events")
+    if not os.path.exists(tool):
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-support", "yaml-events.c")
+        compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+        if not compiler:
+            return None
+        built = subprocess.run([compiler, "-O2", "-o", tool, source, "-lyaml"], capture_output=True, text=True)
+        if built.returncode != 0:
+            say(f"   (no libyaml floor: {built.stderr.strip().splitlines()[-1:] or 'cc failed'})")
+            return None
+    result = subprocess.run([tool, manifest, str(max(3, runs))], capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        return None
+    return float(result.stdout.split()[0])
+
+
 def bench_size(n, binaries, work, template, runs, deadline, timeout, over_http=False):
     layout = shape(n)
     folder = os.path.join(work, f"n{n}")
@@ -453,7 +472,9 @@ def bench_size(n, binaries, work, template, runs, deadline, timeout, over_http=F
             say(f"   N={n} run {run + 1}/{runs}: validate {samples['validate'][-1]['wallMs']} ms, "
                 f"plan {result['wallMs']} ms ({result['listRequests']} list requests), "
                 f"drift {samples['drift'][-1]['wallMs']} ms, export {samples['export'][-1]['wallMs']} ms")
+        floor = libyaml_floor(manifest, work, runs)
         figures = {
+            "libyamlParseMs": floor,
             "n": n, "declared": layout["declared"], "live": len(layout["live"]), "changed": len(layout["changed"]),
             "missing": len(layout["missing"]), "unmanaged": layout["unmanaged"],
             "manifestBytes": os.path.getsize(manifest), "seededBy": seeded_by,
@@ -464,6 +485,10 @@ def bench_size(n, binaries, work, template, runs, deadline, timeout, over_http=F
                          "afterReadMs", "pageMsMax"]}
         for command, names in keys.items():
             figures[command] = {k: median([s.get(k) for s in samples[command]]) for k in names}
+        plan_ms = figures["plan"]["wallMs"]
+        figures["validateOverLibyaml"] = round(figures["validate"]["wallMs"] / floor, 2) if floor else None
+        figures["driftOverPlan"] = round(figures["drift"]["wallMs"] / plan_ms, 2) if plan_ms else None
+        figures["exportOverPlan"] = round(figures["export"]["wallMs"] / plan_ms, 2) if plan_ms else None
         return figures
     finally:
         emulator.stop()
@@ -1057,20 +1082,23 @@ def print_report(report):
         rows = []
         for s in report["sizes"]:
             p = s["plan"]
-            rows.append([fmt(s["n"]), fmt(s["validate"]["wallMs"], " ms"), fmt(s["validate"]["rssMB"], " MB"),
+            ratio = (lambda v: "-" if v is None else f"{v}x")
+            rows.append([fmt(s["n"]), fmt(s["validate"]["wallMs"], " ms"), fmt(s.get("libyamlParseMs"), " ms"),
+                         ratio(s.get("validateOverLibyaml")), fmt(s["validate"]["rssMB"], " MB"),
                          fmt(p["wallMs"], " ms"), fmt(p["rssMB"], " MB"), fmt(p["liveReadMs"], " ms"),
-                         fmt(p["listRequests"]), fmt(p["requests"]), fmt(p["beforeReadMs"], " ms"),
-                         fmt(p["afterReadMs"], " ms"), fmt(p["pageMsMax"], " ms"), fmt(s["drift"]["wallMs"], " ms"),
-                         fmt(s["export"]["wallMs"], " ms")])
-        out.append(table(["N", "validate", "RSS", "plan wall", "plan RSS", "live read", "list req", "requests",
-                          "before read", "plan after read", "slowest page", "drift", "export"], rows))
+                         fmt(p["listRequests"]), fmt(p["requests"]), fmt(p["pageMsMax"], " ms"),
+                         fmt(s["drift"]["wallMs"], " ms"), ratio(s.get("driftOverPlan")),
+                         fmt(s["export"]["wallMs"], " ms"), ratio(s.get("exportOverPlan"))])
+        out.append(table(["N", "validate", "libyaml parse", "validate/libyaml", "RSS", "plan wall", "plan RSS",
+                          "live read", "list req", "requests", "slowest page", "drift", "drift/plan", "export",
+                          "export/plan"], rows))
         notes = [f"N={fmt(s['n'])}: {fmt(s['manifestBytes'])} bytes of YAML, {fmt(s['live'])} live objects seeded "
                  f"by {s['seededBy']} in {s['seedSeconds']} s, plan {s['planSummary']}"
                  + ("" if s["shapeOk"] else " (NOT the intended shape)") for s in report["sizes"]]
         out.extend(notes)
-        out.append("live read: first list request arriving to last answered, from the emulator's log; before read: "
-                   "start to the first list request (load, validate); plan after read: the last list answer to exit "
-                   "(decode, plan, render); slowest page: the emulator's own time for one list page.")
+        out.append("libyaml parse: libyaml's own event parser over the same file, the floor for validate; live read: "
+                   "first list request arriving to last answered, from the emulator's log (plan and drift read "
+                   "while the manifests load); slowest page: the emulator's own time for one list page.")
         out.append("")
     if report.get("apply"):
         a = report["apply"]
@@ -1136,6 +1164,8 @@ def main():
     parser.add_argument("--timeout", type=int, default=7200)
     parser.add_argument("--pid-file")
     parser.add_argument("--check-args", action="store_true")
+    parser.add_argument("--keep", metavar="DIR", help="write the generated manifests and databases under DIR and "
+                        "keep them (for profiling one command by hand)")
     args = parser.parse_args()
 
     def refuse(message):
@@ -1177,7 +1207,11 @@ def main():
     signal.signal(signal.SIGINT, on_signal)
     deadline = Deadline(args.timeout)
     command_timeout = 600 if not args.quick else 120
-    work = tempfile.mkdtemp(prefix="mitto-bench.")
+    if args.keep:
+        os.makedirs(args.keep, exist_ok=True)
+        if os.listdir(args.keep):
+            refuse(f"--keep {args.keep} must be an empty folder")
+    work = os.path.abspath(args.keep) if args.keep else tempfile.mkdtemp(prefix="mitto-bench.")
     try:
         report = {"formatVersion": 1, "build": args.build, "binDir": os.path.abspath(args.bin_dir), "runs": runs,
                   "quick": args.quick, "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%dT%H:%M:%SZ",
@@ -1204,7 +1238,8 @@ def main():
             print_report(report)
     finally:
         stop_all()
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,10 @@ struct BenchScriptTests {
         let sizes = try #require(document["sizes"] as? [[String: Any]], "\(report)")
         #expect(sizes.count == 1, "\(report)")
         for size in sizes {
-            for key in ["n", "declared", "live", "changed", "missing", "unmanaged", "manifestBytes", "seedSeconds"] {
+            for key in [
+                "n", "declared", "live", "changed", "missing", "unmanaged", "manifestBytes", "seedSeconds",
+                "libyamlParseMs", "validateOverLibyaml", "driftOverPlan", "exportOverPlan",
+            ] {
                 #expect(Self.isNumber(size[key]), "sizes[].\(key)\n\(report)")
             }
             #expect(size["shapeOk"] as? Bool == true, "\(report)")
@@ -71,7 +74,10 @@ struct BenchScriptTests {
         let result = try Self.runScript(["--quick", "--timeout", "120", "--skip-emulator", "--apply-creates", "10"])
         let report = "status \(result.status)\nstdout:\n\(result.stdout)\nstderr:\n\(result.stderr)"
         #expect(result.status == 0, "\(report)")
-        for heading in ["validate", "plan wall", "live read", "list req", "Apply of 10 creates", "ratio"] {
+        for heading in [
+            "validate", "libyaml parse", "plan wall", "live read", "list req", "drift/plan", "Apply of 10 creates",
+            "ratio",
+        ] {
             #expect(result.stdout.contains(heading), "no '\(heading)'\n\(report)")
         }
     }
