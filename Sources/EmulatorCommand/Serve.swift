@@ -9,8 +9,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Start the emulator.",
         discussion: """
             Accounts come from --accounts FILE, or one account from --account-sid and --api-key (or the \
-            MITTO_ACCOUNT_SID and MITTO_API_KEY environment variables). State lives in memory unless \
-            --database names a SQLite file. The listening address is printed once the server is up.
+            MITTO_ACCOUNT_SID and MITTO_API_KEY environment variables). State is gone when the server stops \
+            unless --database names a SQLite file. The listening address is printed once the server is up.
             """
     )
 
@@ -23,7 +23,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A SQLite file that keeps limits and workflows across restarts.", valueName: "path"))
     var database: String?
 
-    @Flag(help: "Keep state in memory only (the default when --database is not given).")
+    @Flag(
+        help: """
+            Keep nothing across restarts (the default when --database is not given): state goes to SQLite's private \
+            temporary file, removed as it is opened, so a long run's history does not grow the process.
+            """)
     var inMemory = false
 
     @Option(help: ArgumentHelp("A YAML file listing the accounts served.", valueName: "file"))

@@ -13,6 +13,17 @@ import PolicyModel
 /// skipping every row before it. `otp_usage` counts delivered messages per account, day and channel.
 ///
 /// Every `…(in:)` method runs inside the caller's transaction; the engine makes each operation one transaction.
+///
+/// What is kept, and for how long:
+/// - Accepted sends (`send_event`) are kept `LimitEngine.retention` seconds, the longest interval a bucket may
+///   have (a year), whatever the limits' windows are now: a PUT that lengthens a window must count every send the
+///   longer window covers, so no send any limit could still count is ever deleted. Older ones are deleted as new
+///   sends are recorded, and a deleted limit's sends go with it (its sid never comes back).
+/// - Sessions stay in the database for good: they are the session detail records and what usage counts. The
+///   process holds none of them; only messages still waiting for delivery stay in memory, until they are sent or
+///   their session ends (verified, failed, cancelled, or expired by the ticker).
+/// - Both live on disk: the database file, or for `--in-memory` SQLite's private temporary file, which no other
+///   process can open and which is gone with the process. Memory use is the page cache, not the history.
 struct OTPStore: Sendable {
     let writer: any DatabaseWriter
     /// Where the engine's writes go, committed in batches.
