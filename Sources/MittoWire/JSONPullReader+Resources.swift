@@ -221,3 +221,61 @@ extension SearchPage: JSONPullDecodable where Item: JSONPullDecodable {
         self.message = message
     }
 }
+
+extension LimitEnvelope: JSONPullDecodable {
+    private static let requiredFields: [StaticString] = ["code", "message", "limit"]
+
+    public init(json reader: inout JSONPullReader) throws(JSONPullReader.Failure) {
+        var (code, message) = (0, "")
+        var limit: LimitResource?
+        var required = RequiredFields()
+        try reader.object { key, reader throws(JSONPullReader.Failure) in
+            switch key {
+            case "code":
+                code = try reader.int()
+                required.saw(0)
+            case "message":
+                message = try reader.string()
+                required.saw(1)
+            case "limit":
+                limit = try LimitResource(json: &reader)
+                required.saw(2)
+            default: try reader.skip()
+            }
+        }
+        try required.check(Self.requiredFields, at: reader.offset)
+        guard let limit else { throw JSONPullReader.Failure(message: "no limit", offset: reader.offset) }
+        self.init(limit: limit)
+        self.code = code
+        self.message = message
+    }
+}
+
+extension WorkflowEnvelope: JSONPullDecodable {
+    private static let requiredFields: [StaticString] = ["code", "message", "workflow"]
+
+    public init(json reader: inout JSONPullReader) throws(JSONPullReader.Failure) {
+        var (code, message) = (0, "")
+        var workflow: WorkflowResource?
+        var required = RequiredFields()
+        try reader.object { key, reader throws(JSONPullReader.Failure) in
+            switch key {
+            case "code":
+                code = try reader.int()
+                required.saw(0)
+            case "message":
+                message = try reader.string()
+                required.saw(1)
+            case "workflow":
+                workflow = try WorkflowResource(json: &reader)
+                required.saw(2)
+            default: try reader.skip()
+            }
+        }
+        try required.check(Self.requiredFields, at: reader.offset)
+        guard let workflow else { throw JSONPullReader.Failure(message: "no workflow", offset: reader.offset) }
+        self.init(workflow: workflow)
+        self.code = code
+        self.message = message
+    }
+}

@@ -60,6 +60,19 @@ struct JSONPullReaderTests {
         #expect(fast.nextPageUri == "/2fa/workflows/search?page=4&pageSize=1")
     }
 
+    @Test("single-object answers read as JSONDecoder reads them")
+    func envelopes() throws {
+        let limit =
+            #"{"code":201,"message":"Created","limit":{"sid":"LM01","accountSid":"AC01","name":"a","#
+            + #""buckets":[{"name":"b","max":1,"interval":60}],"dateCreated":"d","dateUpdated":"d","uri":"u"}}"#
+        #expect(try pull(LimitEnvelope.self, limit) == (try foundation(LimitEnvelope.self, limit)))
+        let workflow =
+            #"{"message":"OK","workflow":{"sid":"WF01","accountSid":"AC01","name":"w","codeLength":6,"#
+            + #""codeTtl":600,"maxAttempts":5,"steps":[],"dateCreated":"d","dateUpdated":"d","uri":"u"},"code":200}"#
+        #expect(try pull(WorkflowEnvelope.self, workflow) == (try foundation(WorkflowEnvelope.self, workflow)))
+        #expect(throws: JSONPullReader.Failure.self) { try pull(LimitEnvelope.self, #"{"code":200,"message":"OK"}"#) }
+    }
+
     @Test(
         "what the reader does not expect fails, and JSONDecoder then decides",
         arguments: [
