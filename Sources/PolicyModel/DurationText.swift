@@ -13,35 +13,52 @@ public enum DurationText {
     }
 
     private static func seconds(_ text: String, checkingOverflow: Bool) -> Int? {
-        if !checkingOverflow, !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) { return 0 }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        if !checkingOverflow, !text.isEmpty, text.utf8.allSatisfy(isDigit) { return 0 }
         if let whole = Int(text), whole >= 0 { return whole }
+        // Read byte by byte: every character of a duration is ASCII, so any other byte ends it as invalid.
         var total = 0
-        var number = ""
+        var number = 0
+        var digits = 0
+        var numberOverflowed = false
         var nextUnit = 0
         var sawPart = false
-        for character in text {
-            if character.isASCII && character.isNumber {
-                number.append(character)
+        for byte in text.utf8 {
+            if isDigit(byte) {
+                let (times, overflowTimes) = number.multipliedReportingOverflow(by: 10)
+                let (sum, overflowSum) = times.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+                numberOverflowed = numberOverflowed || overflowTimes || overflowSum
+                number = sum
+                digits += 1
                 continue
             }
-            guard !number.isEmpty, let index = units.firstIndex(where: { $0.suffix == character }), index >= nextUnit
-            else { return nil }
-            guard let value = Int(number) else {
-                if checkingOverflow { return nil }
-                number = ""
+            guard digits > 0, let index = unitIndex(byte), index >= nextUnit else { return nil }
+            defer {
+                (number, digits, numberOverflowed) = (0, 0, false)
                 nextUnit = index + 1
                 sawPart = true
+            }
+            if numberOverflowed {
+                if checkingOverflow { return nil }
                 continue
             }
-            let (product, overflow) = value.multipliedReportingOverflow(by: units[index].seconds)
+            let (product, overflow) = number.multipliedReportingOverflow(by: units[index].seconds)
             let (sum, sumOverflow) = total.addingReportingOverflow(product)
             if checkingOverflow && (overflow || sumOverflow) { return nil }
             total = overflow || sumOverflow ? 0 : sum
-            number = ""
-            nextUnit = index + 1
-            sawPart = true
         }
-        return sawPart && number.isEmpty ? total : nil
+        return sawPart && digits == 0 ? total : nil
+    }
+
+    /// Where a unit's letter is in `units`, largest first.
+    private static func unitIndex(_ byte: UInt8) -> Int? {
+        switch byte {
+        case UInt8(ascii: "d"): 0
+        case UInt8(ascii: "h"): 1
+        case UInt8(ascii: "m"): 2
+        case UInt8(ascii: "s"): 3
+        default: nil
+        }
     }
 
     /// The shortest way to write `seconds` with units: `600` → `10m`, `5400` → `1h30m`, `0` → `0s`.

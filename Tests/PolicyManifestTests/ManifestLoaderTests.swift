@@ -212,16 +212,28 @@ struct ManifestLoaderTests {
 
     @Test(
         "durations",
-        arguments: [("90", 90), ("90s", 90), ("10m", 600), ("1h30m", 5_400), ("7d", 604_800), ("1d2h3m4s", 93_784)]
+        arguments: [
+            ("90", 90), ("90s", 90), ("10m", 600), ("1h30m", 5_400), ("7d", 604_800), ("1d2h3m4s", 93_784),
+            ("007m", 420), ("0s", 0),
+        ]
     )
     func durations(text: String, seconds: Int) {
         #expect(DurationText.seconds(text) == seconds)
         #expect(DurationText.seconds(DurationText.format(seconds)) == seconds)
     }
 
-    @Test("not durations", arguments: ["", "m", "10x", "10m1h", "1.5h", "-5s", "10 m"])
+    @Test("not durations", arguments: ["", "m", "10x", "10m1h", "1.5h", "-5s", "10 m", "10m10m", "5é", "+5s", "10m5"])
     func notDurations(text: String) {
         #expect(DurationText.seconds(text) == nil)
+        #expect(!DurationText.isWellFormed(text))
+    }
+
+    @Test("durations too large to count are well formed, but have no value")
+    func durationsTooLarge() {
+        for text in ["99999999999999999999s", "153722867280912931m", "1d99999999999999999999s"] {
+            #expect(DurationText.seconds(text) == nil)
+            #expect(DurationText.isWellFormed(text))
+        }
     }
 
     @Test("an out-of-range duration is worded in units")
