@@ -100,13 +100,24 @@ struct YAMLTreeBuilder {
         let start = frame.properties.start
         let finalEnd = frame.isFlow ? end : (frame.lastChildEnd ?? start)
         let first = frame.firstChild
+        // Children are moved out from the end (indexing would copy each one, and removing the copies release it)
+        // and then put back in order.
         let kind: YAMLNode.Kind
         if frame.isMapping {
-            let pairCount = (children.count - first) / 2
-            kind = .mapping(
-                (0..<pairCount).map { (key: children[first + 2 * $0], value: children[first + 2 * $0 + 1]) })
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            pairs.reserveCapacity((children.count - first) / 2)
+            while children.count >= first + 2 {
+                let value = children.removeLast()
+                pairs.append((key: children.removeLast(), value: value))
+            }
+            pairs.reverse()
+            kind = .mapping(pairs)
         } else {
-            kind = .sequence(Array(children[first...]))
+            var items: [YAMLNode] = []
+            items.reserveCapacity(children.count - first)
+            while children.count > first { items.append(children.removeLast()) }
+            items.reverse()
+            kind = .sequence(items)
         }
         children.removeSubrange(first...)
         let node = YAMLNode(kind, tag: frame.properties.tag, start: start, end: finalEnd)
@@ -150,7 +161,7 @@ struct YAMLTreeBuilder {
     /// Hands a completed node to its parent (or makes it the document root) and records its anchor; `end`
     /// is where the node's source text ends (for an alias, the end of `*name`).
     private mutating func finish(
-        _ built: Built, anchor: String?, end: YAMLMark, entry: (YAMLParser.StreamedEntry) -> Void
+        _ built: consuming Built, anchor: String?, end: YAMLMark, entry: (YAMLParser.StreamedEntry) -> Void
     ) {
         if let anchor { anchors[anchor] = built }
         guard !frames.isEmpty else {
