@@ -5,6 +5,7 @@ Run through scripts/bench, which builds the binaries and cleans up after it. Eve
 registered in the pid file given with --pid-file, so the wrapper can stop them even if this process is killed.
 """
 import argparse
+import atexit
 import base64
 import http.client
 import json
@@ -165,7 +166,33 @@ class Emulator:
 # Running a command: wall time from here, peak RSS from the kernel's rusage of the child (what /usr/bin/time reads)
 
 
+MAXRSS_TOOL = None
+
+
+def maxrss_tool():
+    """scripts/bench-support/maxrss.c built with cc, or None (then peak memory comes from this process's wait4,
+    which Linux floors at this Python process's own size)."""
+    global MAXRSS_TOOL
+    if MAXRSS_TOOL is None:
+        MAXRSS_TOOL = ""
+        compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+        if compiler:
+            folder = tempfile.mkdtemp(prefix="mitto-bench-tools.")
+            atexit.register(shutil.rmtree, folder, True)
+            tool = os.path.join(folder, "maxrss")
+            source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-support", "maxrss.c")
+            if subprocess.run([compiler, "-O2", "-o", tool, source], capture_output=True).returncode == 0:
+                MAXRSS_TOOL = tool
+            else:
+                say("   (cannot build maxrss.c: peak memory figures include this script's own size)")
+    return MAXRSS_TOOL or None
+
+
 def run_measured(argv, cwd, timeout, stdout_path, env):
+    tool = maxrss_tool()
+    rss_path = stdout_path + ".maxrss"
+    if tool:
+        argv = [tool, rss_path] + list(argv)
     with open(stdout_path, "w") as out, open(stdout_path + ".err", "w") as err:
         started_at = time.time()
         start = time.perf_counter()
@@ -181,8 +208,14 @@ def run_measured(argv, cwd, timeout, stdout_path, env):
         ended_at = time.time()
     process.returncode = os.waitstatus_to_exitcode(status)
     unregister(process)
-    return {"wallMs": round(wall * 1000, 1), "rssMB": round(usage.ru_maxrss / 1024, 1), "exit": process.returncode,
-            "startedAt": started_at, "endedAt": ended_at}
+    rss_kb = usage.ru_maxrss
+    if tool:
+        try:
+            rss_kb = int(open(rss_path).read().strip())
+        except (OSError, ValueError):
+            rss_kb = None
+    return {"wallMs": round(wall * 1000, 1), "rssMB": None if rss_kb is None else round(rss_kb / 1024, 1),
+            "exit": process.returncode, "startedAt": started_at, "endedAt": ended_at}
 
 
 def policy_env():
