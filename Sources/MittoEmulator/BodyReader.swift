@@ -141,6 +141,17 @@ struct BodyReader {
 
     /// Whether `wire` names `canonical`, with the first letter in either case.
     static func sameKey(_ canonical: String, _ wire: String) -> Bool {
+        let canonicalBytes = canonical.utf8
+        let wireBytes = wire.utf8
+        // ASCII keys, every field name and nearly every key sent, are compared as bytes, with no string made.
+        if canonicalBytes.allSatisfy({ $0 < 0x80 }) && wireBytes.allSatisfy({ $0 < 0x80 }) {
+            guard let first = wireBytes.first, let canonicalFirst = canonicalBytes.first,
+                wireBytes.count == canonicalBytes.count
+            else { return false }
+            func folded(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte | 0x20 : byte }
+            return folded(first) == folded(canonicalFirst)
+                && wireBytes.dropFirst().elementsEqual(canonicalBytes.dropFirst())
+        }
         guard let first = wire.first, let canonicalFirst = canonical.first else { return false }
         return first.lowercased() == canonicalFirst.lowercased() && wire.dropFirst() == canonical.dropFirst()
     }
