@@ -67,6 +67,16 @@ struct BenchScriptTests {
         for row in emulatorRows {
             for key in Self.emulatorFigures { #expect(Self.isNumber(row[key]), "emulator.\(key)\n\(report)") }
         }
+        let memoryRows = emulator?["memory"] as? [[String: Any]] ?? []
+        #expect(memoryRows.count == 2, "emulator.memory\n\(report)")
+        for row in memoryRows {
+            for key in ["pairs", "rssBeforeMB", "rssAfterMB", "rssGrowthMB", "bytesPerPair"] {
+                #expect(Self.isNumber(row[key]), "emulator.memory[].\(key)\n\(report)")
+            }
+        }
+        let searches = (emulator?["sessionSearch"] as? [String: Any])?["results"] as? [[String: Any]] ?? []
+        #expect(!searches.isEmpty, "emulator.sessionSearch\n\(report)")
+        for row in searches { #expect(Self.isNumber(row["ms"]), "emulator.sessionSearch[].ms\n\(report)") }
     }
 
     @Test("the table names every part")
