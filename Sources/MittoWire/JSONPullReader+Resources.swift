@@ -223,59 +223,44 @@ extension SearchPage: JSONPullDecodable where Item: JSONPullDecodable {
 }
 
 extension LimitEnvelope: JSONPullDecodable {
-    private static let requiredFields: [StaticString] = ["code", "message", "limit"]
-
     public init(json reader: inout JSONPullReader) throws(JSONPullReader.Failure) {
-        var (code, message) = (0, "")
-        var limit: LimitResource?
-        var required = RequiredFields()
-        try reader.object { key, reader throws(JSONPullReader.Failure) in
-            switch key {
-            case "code":
-                code = try reader.int()
-                required.saw(0)
-            case "message":
-                message = try reader.string()
-                required.saw(1)
-            case "limit":
-                limit = try LimitResource(json: &reader)
-                required.saw(2)
-            default: try reader.skip()
-            }
-        }
-        try required.check(Self.requiredFields, at: reader.offset)
-        guard let limit else { throw JSONPullReader.Failure(message: "no limit", offset: reader.offset) }
+        let (code, message, limit) = try reader.envelope("limit", of: LimitResource.self)
         self.init(limit: limit)
-        self.code = code
-        self.message = message
+        (self.code, self.message) = (code, message)
     }
 }
 
 extension WorkflowEnvelope: JSONPullDecodable {
-    private static let requiredFields: [StaticString] = ["code", "message", "workflow"]
-
     public init(json reader: inout JSONPullReader) throws(JSONPullReader.Failure) {
+        let (code, message, workflow) = try reader.envelope("workflow", of: WorkflowResource.self)
+        self.init(workflow: workflow)
+        (self.code, self.message) = (code, message)
+    }
+}
+
+extension JSONPullReader {
+    /// Reads `{"code": …, "message": …, "<key>": {…}}`, the shape of every single-object answer.
+    mutating func envelope<Item: JSONPullDecodable>(
+        _ key: String, of type: Item.Type
+    ) throws(Failure) -> (code: Int, message: String, item: Item) {
         var (code, message) = (0, "")
-        var workflow: WorkflowResource?
+        var item: Item?
         var required = RequiredFields()
-        try reader.object { key, reader throws(JSONPullReader.Failure) in
-            switch key {
+        try object { field, reader throws(Failure) in
+            switch field {
             case "code":
                 code = try reader.int()
                 required.saw(0)
             case "message":
                 message = try reader.string()
                 required.saw(1)
-            case "workflow":
-                workflow = try WorkflowResource(json: &reader)
-                required.saw(2)
+            case key:
+                item = try Item(json: &reader)
             default: try reader.skip()
             }
         }
-        try required.check(Self.requiredFields, at: reader.offset)
-        guard let workflow else { throw JSONPullReader.Failure(message: "no workflow", offset: reader.offset) }
-        self.init(workflow: workflow)
-        self.code = code
-        self.message = message
+        try required.check(["code", "message"], at: offset)
+        guard let item else { throw Failure(message: "the field '\(key)' is missing", offset: offset) }
+        return (code, message, item)
     }
 }

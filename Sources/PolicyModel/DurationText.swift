@@ -33,19 +33,17 @@ public enum DurationText {
                 continue
             }
             guard digits > 0, let index = unitIndex(byte), index >= nextUnit else { return nil }
-            defer {
-                (number, digits, numberOverflowed) = (0, 0, false)
-                nextUnit = index + 1
-                sawPart = true
-            }
             if numberOverflowed {
                 if checkingOverflow { return nil }
-                continue
+            } else {
+                let (product, overflow) = number.multipliedReportingOverflow(by: units[index].seconds)
+                let (sum, sumOverflow) = total.addingReportingOverflow(product)
+                if checkingOverflow && (overflow || sumOverflow) { return nil }
+                total = overflow || sumOverflow ? 0 : sum
             }
-            let (product, overflow) = number.multipliedReportingOverflow(by: units[index].seconds)
-            let (sum, sumOverflow) = total.addingReportingOverflow(product)
-            if checkingOverflow && (overflow || sumOverflow) { return nil }
-            total = overflow || sumOverflow ? 0 : sum
+            (number, digits, numberOverflowed) = (0, 0, false)
+            nextUnit = index + 1
+            sawPart = true
         }
         return sawPart && digits == 0 ? total : nil
     }

@@ -431,39 +431,30 @@ struct SessionFilter: Sendable, Hashable {
 
     /// The condition on `otp_request` rows.
     func rowCondition() -> (String, StatementArguments) {
-        var condition = "account_sid = ?"
-        var arguments: StatementArguments = [accountSid]
-        for (column, value) in [
-            ("request_id", requestID), ("recipient", to), ("sender", from), ("workflow", workflow),
-            ("status", status?.rawValue), ("service", service),
-        ] {
-            if let value {
-                condition += " AND \(column) = ?"
-                arguments += [value]
-            }
-        }
-        if let channel {
-            condition += " AND (channels & ?) != 0"
-            arguments += [OTPStore.channelBit(channel)]
-        }
-        if let startDay {
-            condition += " AND created >= ?"
-            arguments += [Double(startDay) * 86_400]
-        }
-        if let endDay {
-            condition += " AND created < ?"
-            arguments += [Double(endDay + 1) * 86_400]
-        }
-        return (condition, arguments)
+        condition(
+            equal: [("request_id", requestID), ("recipient", to)],
+            startingOn: { ("created >= ?", Double($0) * 86_400) },
+            endingOn: { ("created < ?", Double($0 + 1) * 86_400) })
     }
 
     /// The same condition on `otp_tally`, which holds every column it names but the request id and recipient.
     func tallyCondition() -> (String, StatementArguments) {
+        condition(equal: [], startingOn: { ("day >= ?", $0) }, endingOn: { ("day <= ?", $0) })
+    }
+
+    /// The account, `equal` and the filters both tables have, with the day bounds as `startingOn` and `endingOn`
+    /// write them.
+    private func condition(
+        equal: [(column: String, value: String?)],
+        startingOn: (Int) -> (String, any DatabaseValueConvertible),
+        endingOn: (Int) -> (String, any DatabaseValueConvertible)
+    ) -> (String, StatementArguments) {
         var condition = "account_sid = ?"
         var arguments: StatementArguments = [accountSid]
-        for (column, value) in [
+        let shared: [(column: String, value: String?)] = [
             ("sender", from), ("workflow", workflow), ("status", status?.rawValue), ("service", service),
-        ] {
+        ]
+        for (column, value) in equal + shared {
             if let value {
                 condition += " AND \(column) = ?"
                 arguments += [value]
@@ -473,13 +464,11 @@ struct SessionFilter: Sendable, Hashable {
             condition += " AND (channels & ?) != 0"
             arguments += [OTPStore.channelBit(channel)]
         }
-        if let startDay {
-            condition += " AND day >= ?"
-            arguments += [startDay]
-        }
-        if let endDay {
-            condition += " AND day <= ?"
-            arguments += [endDay]
+        for bound in [startDay.map(startingOn), endDay.map(endingOn)] {
+            if let (clause, value) = bound {
+                condition += " AND \(clause)"
+                arguments += [value]
+            }
         }
         return (condition, arguments)
     }
