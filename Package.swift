@@ -63,11 +63,18 @@ let package = Package(
         .executableTarget(name: "mitto-emulator", dependencies: ["EmulatorCommand"]),
         .target(name: "PolicyPlanner", dependencies: ["PolicyModel"]),
         .target(name: "PolicyApplier", dependencies: ["PolicyPlanner", "MittoClient"]),
-        .target(name: "PolicyRendering", dependencies: ["PolicyModel", "PolicyPlanner", "PolicyApplier"]),
+        .target(
+            name: "PolicySimulation", dependencies: ["LimitEngine", "PolicyModel", "PolicyPlanner", "MittoWire"]),
+        .target(
+            name: "PolicyRendering",
+            dependencies: ["PolicyModel", "PolicyPlanner", "PolicyApplier", "PolicySimulation"]
+        ),
         .target(
             name: "PolicyCommands",
             dependencies: [
-                "PolicyManifest", "PolicyRendering", "PolicyPlanner", "PolicyApplier", "MittoClient", "MittoEmulator",
+                "PolicyManifest", "PolicyRendering", "PolicyPlanner", "PolicyApplier", "PolicySimulation",
+                "MittoClient",
+                "MittoEmulator",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -86,6 +93,7 @@ let package = Package(
         .testTarget(name: "YAMLNodesTests", dependencies: ["YAMLNodes"]),
         .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel"]),
         .testTarget(name: "LimitEngineTests", dependencies: ["LimitEngine"]),
+        .testTarget(name: "PolicySimulationTests", dependencies: ["PolicySimulation", "PolicyPlanner"]),
         .testTarget(name: "MittoWireTests", dependencies: ["MittoWire"]),
         .testTarget(
             name: "PolicyRenderingTests", dependencies: ["PolicyRendering", "PolicyManifest", "MittoTestSupport"],

@@ -73,20 +73,16 @@ public enum LimitEngine {
     public static func check(_ applications: [Application], at now: Date) -> Refusal? {
         var first: Refusal?
         var longestWait = 0
+        let time = now.timeIntervalSince1970
         for application in applications {
-            let counted = application.countedSends
+            let counted = application.countedSends.map(\.timeIntervalSince1970).filter { $0 <= time }.sorted()
             for bucket in application.limit.buckets {
-                let windowStart = now.addingTimeInterval(-Double(bucket.interval))
-                let inWindow = counted.filter { $0 > windowStart && $0 <= now }.sorted()
-                guard inWindow.count >= bucket.max else { continue }
-                // The bucket admits again once enough of its oldest sends have left the window.
-                let leaving = inWindow[inWindow.count - bucket.max]
-                let wait = max(
-                    1, Int((leaving.addingTimeInterval(Double(bucket.interval)).timeIntervalSince(now)).rounded(.up)))
+                let window = Window(bucket, admitted: counted[...], at: time)
+                guard let wait = window.retryAfter else { continue }
                 longestWait = max(longestWait, wait)
                 if first == nil {
                     first = Refusal(
-                        limit: application.limit.name, bucket: bucket.name, count: inWindow.count, max: bucket.max,
+                        limit: application.limit.name, bucket: bucket.name, count: window.count, max: bucket.max,
                         interval: bucket.interval, retryAfter: wait
                     )
                 }
@@ -94,6 +90,39 @@ public enum LimitEngine {
         }
         first?.retryAfter = longestWait
         return first
+    }
+
+    /// One bucket's window over the sends one limit admitted for one key value: the rule every check applies.
+    ///
+    /// The sends that count at `now` are those admitted in the last `interval` seconds, `now - interval` excluded
+    /// and `now` included; the bucket is full when they number `max` or more.
+    public struct Window: Hashable, Sendable {
+        /// The admitted sends inside the window.
+        public var count: Int
+        /// For a full bucket, whole seconds until enough of its oldest sends have left the window (at least 1);
+        /// nil when the bucket admits a send now.
+        public var retryAfter: Int?
+
+        /// The window of `bucket` at `now` (seconds since 1970) over `admitted`: times in ascending order, none
+        /// after `now`.
+        public init(_ bucket: Bucket, admitted: ArraySlice<Double>, at now: Double) {
+            let start = now - Double(bucket.interval)
+            // The first admitted send inside the window: times are ascending, so a binary search finds it.
+            var low = admitted.startIndex
+            var high = admitted.endIndex
+            while low < high {
+                let middle = low + (high - low) / 2
+                if admitted[middle] > start { high = middle } else { low = middle + 1 }
+            }
+            count = admitted.endIndex - low
+            guard count >= bucket.max else {
+                retryAfter = nil
+                return
+            }
+            // The bucket admits again once enough of its oldest sends have left the window.
+            let leaving = admitted[admitted.endIndex - bucket.max]
+            retryAfter = max(1, Int((leaving + Double(bucket.interval) - now).rounded(.up)))
+        }
     }
 
     /// The longest window of `limits`: the history a check of them reads.

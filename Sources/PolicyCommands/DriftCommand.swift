@@ -23,7 +23,7 @@ struct DriftCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console()
         // Drift lists unmanaged objects whatever the project allows to delete.
-        let (session, plan) = try await PolicySession.loadAndPlan(paths: paths, options: options, console: console) {
+        let (session, plan, _) = try await PolicySession.loadAndPlan(paths: paths, options: options, console: console) {
             var planOptions = try $0.planOptions(allowDelete: false, force: true)
             planOptions.safety.allowDelete = false
             return planOptions

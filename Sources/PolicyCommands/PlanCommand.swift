@@ -1,6 +1,7 @@
 import ArgumentParser
 import PolicyPlanner
 import PolicyRendering
+import PolicySimulation
 
 /// `mitto-policy plan`: shows what apply would change; writes nothing to the API.
 struct PlanCommand: AsyncParsableCommand {
@@ -15,6 +16,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var planning: PlanningOptions
+    @OptionGroup var simulation: TrafficOptions
 
     @Option(help: "text, json or markdown (for a pull-request comment).")
     var format: PlanFormat = .text
@@ -36,13 +38,21 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console()
         let planning = self.planning
-        let (session, plan) = try await PolicySession.loadAndPlan(paths: paths, options: options, console: console) {
-            try $0.planOptions(allowDelete: planning.allowDelete, force: planning.force)
-        }
+        let traffic = try simulation.readTraffic()
+        let (session, plan, live) = try await PolicySession.loadAndPlan(
+            paths: paths, options: options, console: console
+        ) { try $0.planOptions(allowDelete: planning.allowDelete, force: planning.force) }
+        let report = simulation.report(traffic, plan: plan, live: live, environment: session.environment.name)
         switch format {
-        case .text: console.write(PlanTextRenderer(style: session.style).render(plan))
-        case .json: console.write(PlanJSONRenderer().render(plan))
-        case .markdown: console.write(PlanMarkdownRenderer().render(plan))
+        case .text:
+            var text = PlanTextRenderer(style: session.style).render(plan)
+            if let report { text += "\n" + SimulationTextRenderer(style: session.style).render(report) }
+            console.write(text)
+        case .json: console.write(PlanJSONRenderer().render(plan, simulation: report))
+        case .markdown:
+            let section = report.map { SimulationMarkdownRenderer().section($0) } ?? ""
+            let limit = PlanMarkdownRenderer.commentLimit - section.utf16.count
+            console.write(PlanMarkdownRenderer(characterLimit: limit).render(plan) + section)
         }
         if plan.isRefused {
             throw fail(

@@ -30,18 +30,20 @@ struct PolicySession {
     static func loadAndPlan(
         paths: [String], options: GlobalOptions, console: Console,
         planOptions: (PolicySession) throws -> PlanOptions
-    ) async throws -> (PolicySession, Plan) {
+    ) async throws -> (PolicySession, Plan, LiveState) {
         let workspace = Workspace.resolve(paths: paths, options: options)
         try workspace.requireUsable(console: console, noColor: options.noColor)
         let found = ManifestLoader.manifestFiles(workspace.manifestPaths)
         guard !workspace.diagnostics.hasErrors, !found.files.isEmpty, found.missing.isEmpty else {
             let session = try load(workspace, options: options, console: console, whileReading: false)
-            let plan = try await reportingFailures {
+            let (plan, live) = try await reportingFailures {
                 let options = try planOptions(session)
-                return try await Target.with(session.environment) { api in try await session.plan(api, options: options)
+                return try await Target.with(session.environment) { api in
+                    let live = try await Applier.readLiveState(api)
+                    return (Planner.plan(desired: session.manifests, live: live, options: options), live)
                 }
             }
-            return (session, plan)
+            return (session, plan, live)
         }
         let environment = workspace.environment
         // The read's failure is held, not printed, until the manifests are known to be sound.
@@ -54,11 +56,9 @@ struct PolicySession {
         }()
         let session = try load(workspace, options: options, console: console, whileReading: true)
         let chosen = try await reportingFailures { try planOptions(session) }
-        let live = await read
-        let plan = try await reportingFailures {
-            Planner.plan(desired: session.manifests, live: try live.get(), options: chosen)
-        }
-        return (session, plan)
+        let result = await read
+        let live = try await reportingFailures { try result.get() }
+        return (session, Planner.plan(desired: session.manifests, live: live, options: chosen), live)
     }
 
     private static func load(

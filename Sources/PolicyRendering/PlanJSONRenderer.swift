@@ -1,4 +1,5 @@
 public import PolicyPlanner
+public import PolicySimulation
 
 /// A plan as JSON, the stable contract for tools: `formatVersion`, a summary, every change with its changed fields
 /// and risk, the unmanaged objects, and the refusals. Durations are seconds. The saved-plan file (`plan -out`) shares
@@ -70,10 +71,16 @@ public struct PlanJSONRenderer: ReportRenderer {
         var refusals: [Refusal]
         var refused: Bool
         var forced: Bool
+        var simulation: SimulationReport?
     }
 
     /// The plan as pretty-printed JSON with sorted keys, ending in a newline.
     public func render(_ plan: Plan) -> String {
+        render(plan, simulation: nil)
+    }
+
+    /// The plan with, under `simulation`, what it does to recorded traffic (`plan --traffic`).
+    public func render(_ plan: Plan, simulation: SimulationReport?) -> String {
         let counts = plan.summary
         let document = Document(
             formatVersion: Self.formatVersion,
@@ -108,7 +115,8 @@ public struct PlanJSONRenderer: ReportRenderer {
                 .init(rule: $0.rule, measured: $0.measured, threshold: $0.threshold, override: $0.override)
             },
             refused: plan.isRefused,
-            forced: plan.forced
+            forced: plan.forced,
+            simulation: simulation
         )
         return JSONDocument.text(document)
     }
