@@ -2,7 +2,7 @@ public import MittoWire
 public import PolicyModel
 
 /// The part of the Mitto 2FA API that the reconciler uses: reading and changing limits and workflows of one
-/// account (or sub-account).
+/// account (or sub-account), and reading its session records for `export-traffic`.
 ///
 /// A failed write whose error is `isOutcomeUnknown` may have been carried out: report it as unknown, not failed,
 /// and read the account again to see what happened.
@@ -33,6 +33,11 @@ public protocol MittoAPI: Sendable {
         async throws(MittoAPIError) -> WorkflowResource
     /// Deletes the workflow with `sid`; with `expecting`, only while its fingerprint is still that.
     func deleteWorkflow(sid: String, expecting fingerprint: String?) async throws(MittoAPIError)
+
+    /// One page (0-based, 1,000 records) of the session detail records created on the days `startDate` to
+    /// `endDate` (`YYYY-MM-DD`, both included; nil: unbounded), oldest first.
+    func searchSessions(startDate: String?, endDate: String?, page: Int) async throws(MittoAPIError)
+        -> SearchPage<SessionDetailRecord>
 }
 
 extension MittoAPI {

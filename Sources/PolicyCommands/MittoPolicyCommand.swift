@@ -13,7 +13,7 @@ public struct MittoPolicyCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, ExportCommand.self,
-            SimulateCommand.self, SchemaCommand.self,
+            SimulateCommand.self, ExportTrafficCommand.self, SchemaCommand.self,
         ]
     )
 

@@ -280,6 +280,11 @@ actor InFlightCounter: MittoAPI {
         try await api.deleteLimit(sid: sid, expecting: fingerprint)
     }
     func listWorkflows() async throws(MittoAPIError) -> [WorkflowResource] { try await api.listWorkflows() }
+    func searchSessions(startDate: String?, endDate: String?, page: Int) async throws(MittoAPIError)
+        -> SearchPage<SessionDetailRecord>
+    {
+        try await api.searchSessions(startDate: startDate, endDate: endDate, page: page)
+    }
     func workflow(sid: String) async throws(MittoAPIError) -> WorkflowResource { try await api.workflow(sid: sid) }
     func createWorkflow(_ workflow: Workflow) async throws(MittoAPIError) -> WorkflowResource {
         try await api.createWorkflow(workflow)
