@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """The measuring half of scripts/bench: generates the accounts, runs the commands and prints the figures.
 
+The parts, each with a --skip-* flag: validate, plan, drift and export per size (--skip-plan); apply at three
+parallelisms (--skip-apply); simulate of recorded sends through the live and the planned limits, against the
+embedded emulator (--skip-simulate); the emulator's throughput, memory and session search (--skip-emulator).
+
 Run through scripts/bench, which builds the binaries and cleans up after it. Every process started here is
 registered in the pid file given with --pid-file, so the wrapper can stop them even if this process is killed.
 """
@@ -580,6 +584,123 @@ def bench_apply(creates, parallelisms, delay, binaries, work, runs, deadline, ti
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Simulate: recorded sends replayed through the live limits and the planned ones, the account in the embedded
+# emulator (.mitto-policy/ of the work folder) as plan and apply use it without --env
+
+SIMULATE_START = 1795132800  # 2026-11-20T00:00:00Z
+SIMULATE_SPAN = 86400
+
+
+def simulate_name(i):
+    return f"limit_{i:04d}"
+
+
+def simulate_burst(i, tightened):
+    """The burst bucket's max of limit `i`: 3 to 7 live; every tenth limit 2 fewer in the desired manifests."""
+    burst = 3 + i % 5
+    return burst - 2 if tightened and i % 10 == 0 else burst
+
+
+def write_simulate_manifest(path, limits, tightened):
+    with open(path, "w") as out:
+        out.write("limits:\n")
+        for i in range(limits):
+            out.write(f"  {simulate_name(i)}:\n    description: Simulated limit {i}\n    buckets:\n"
+                      f"      - {{name: burst, max: {simulate_burst(i, tightened)}, interval: 10m}}\n"
+                      f"      - {{name: daily, max: {20 + i % 7 * 5}, interval: 24h}}\n")
+
+
+def simulate_key(limit, number, hot=False):
+    """A key value of `limit`: phone numbers for even limits, IP addresses for odd ones; hot keys apart."""
+    if limit % 2 == 0:
+        return f"+4176{limit:04d}{number:03d}" if hot else f"+4179{number:07d}"
+    return f"203.0.113.{limit % 100 * 2 + number + 1}" if hot else \
+        f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"
+
+
+def write_traffic(path, events, limits, seed=11):
+    """`events` session records over 24 hours, sorted by time, each naming 1 to 3 limits. A tenth are storms: 3 to
+    12 sends within 10 minutes to one of a limit's two hot keys, more than most bursts admit (so both policies
+    refuse, and the tightened ones more); the rest go to keys drawn from a pool of events/4 per limit."""
+    rng = random.Random(seed)
+    pool = max(100, events // 4)
+    rows = []
+
+    def named(hot=None):
+        chosen = rng.sample(range(limits), rng.randint(1, min(3, limits)))
+        keys = {}
+        if hot:
+            keys[simulate_name(hot[0])] = hot[1]
+            chosen = [i for i in chosen if i != hot[0]][:rng.randint(0, 2)]
+        for i in chosen:
+            keys[simulate_name(i)] = simulate_key(i, rng.randrange(pool))
+        return keys
+
+    hot_left = events // 10
+    while hot_left > 0:
+        size = min(hot_left, rng.randint(3, 12))
+        limit = rng.randrange(limits)
+        hot = (limit, simulate_key(limit, rng.randrange(2), hot=True))
+        begin = rng.uniform(0, SIMULATE_SPAN - 600)
+        for _ in range(size):
+            rows.append((int(begin + rng.uniform(0, 600)), named(hot)))
+        hot_left -= size
+    while len(rows) < events:
+        rows.append((int(rng.uniform(0, SIMULATE_SPAN)), named()))
+    rows.sort(key=lambda row: row[0])
+    with open(path, "w") as out:
+        for number, (t, keys) in enumerate(rows):
+            phone = next((k for k in keys.values() if k.startswith("+")), f"+4178{number % 10_000_000:07d}")
+            out.write(json.dumps({
+                "requestID": f"OTP{number:032x}",
+                "dateCreated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(SIMULATE_START + t)),
+                "limits": keys, "channel": "sms", "to": phone, "status": "pending",
+            }, separators=(",", ":")) + "\n")
+
+
+def bench_simulate(events, limits, binaries, work, runs, deadline, timeout):
+    folder = os.path.join(work, "simulate")
+    for part in ("live", "desired"):
+        os.makedirs(os.path.join(folder, part))
+        write_simulate_manifest(os.path.join(folder, part, "policy.yaml"), limits, tightened=part == "desired")
+    traffic = os.path.join(folder, "traffic.jsonl")
+    write_traffic(traffic, events, limits)
+    env = policy_env()
+    policy = binaries["policy"]
+    deadline.check("the simulation's apply")
+    result = run_measured([policy, "apply", "live", "--auto-approve"], folder, min(timeout, deadline.left()),
+                          os.path.join(folder, "apply.out"), env)
+    if result["exit"] != 0:
+        raise SystemExit(f"bench: apply of the {limits} simulated limits exited {result['exit']}:\n"
+                         + open(os.path.join(folder, "apply.out")).read()[-3000:]
+                         + open(os.path.join(folder, "apply.out.err")).read()[-3000:])
+    samples = []
+    for run in range(runs):
+        deadline.check("simulate")
+        result = run_measured([policy, "simulate", "desired", "--traffic", "traffic.jsonl", "--format", "json"],
+                              folder, min(timeout, deadline.left()), os.path.join(folder, "simulate.out"), env)
+        if result["exit"] != 0:
+            raise SystemExit(f"bench: simulate exited {result['exit']}:\n"
+                             + open(os.path.join(folder, "simulate.out.err")).read()[-3000:])
+        try:
+            totals = json.load(open(os.path.join(folder, "simulate.out"))).get("totals") or {}
+        except ValueError as error:
+            raise SystemExit(f"bench: simulate did not print JSON ({error})")
+        for key in ("sends", "refusedBefore", "refusedAfter", "newlyRefused"):
+            result[key] = totals.get(key)
+        if result["sends"] != events:
+            say(f"   warning: simulate replayed {result['sends']} sends, not the {events:,} of the traffic file")
+        samples.append(result)
+        say(f"   simulate run {run + 1}/{runs}: {result['wallMs']} ms, RSS {result['rssMB']} MB, refused "
+            f"{result['refusedBefore']} live → {result['refusedAfter']} planned ({result['newlyRefused']} newly)")
+    last = samples[-1]
+    return {"events": events, "limits": limits, "wallMs": median([s["wallMs"] for s in samples]),
+            "rssMB": median([s["rssMB"] for s in samples]), "sends": last["sends"],
+            "refusedBefore": last["refusedBefore"], "refusedAfter": last["refusedAfter"],
+            "newlyRefused": last["newlyRefused"], "trafficBytes": os.path.getsize(traffic)}
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # The emulator's throughput: send+verify pairs from wrk, one keep-alive connection per wrk thread (Python client
 # processes of keep-alive threads when wrk cannot be had); memory over a long run; session search at a million.
 
@@ -1142,6 +1263,16 @@ def print_report(report):
                            fmt(r["writeSpanMs"], " ms"), fmt(r["rssMB"], " MB"), f"{r['applied']}"]
                           for r in a["results"]]))
         out.append("")
+    if report.get("simulate"):
+        s = report["simulate"]
+        out.append(f"Simulate: {fmt(s['events'])} recorded sends through {fmt(s['limits'])} limits, live and planned "
+                   f"(mitto-policy simulate, embedded emulator): wall {fmt(s['wallMs'], ' ms')}, "
+                   f"RSS {fmt(s['rssMB'], ' MB')}, refused {fmt(s['refusedBefore'])} live -> "
+                   f"{fmt(s['refusedAfter'])} planned")
+        out.append(f"{fmt(s['trafficBytes'])} bytes of JSON lines over 24 hours, a tenth of the limits' bursts "
+                   f"tightened in the plan; {fmt(s['newlyRefused'])} sends newly refused"
+                   + ("" if s["sends"] == s["events"] else f" (NOT every send replayed: {fmt(s['sends'])})"))
+        out.append("")
     if report.get("emulator"):
         e = report["emulator"]
         generator = {"wrk": "wrk, one keep-alive connection per client",
@@ -1190,6 +1321,8 @@ def main():
     parser.add_argument("--skip-apply", action="store_true")
     parser.add_argument("--skip-emulator", action="store_true")
     parser.add_argument("--skip-plan", action="store_true")
+    parser.add_argument("--skip-simulate", action="store_true",
+                        help="leave out simulate (100,000 recorded sends through 100 limits; --quick: 2,000, 20)")
     parser.add_argument("--seed-over-http", action="store_true")
     parser.add_argument("--apply-creates", type=int)
     parser.add_argument("--emulator-seconds", type=float)
@@ -1261,6 +1394,10 @@ def main():
             say(f"== apply of {creates} creates with 20 ms latency")
             report["apply"] = bench_apply(creates, [1, 4, 16], 0.02, binaries, work, runs, deadline,
                                           command_timeout)
+        if not args.skip_simulate:
+            events, limits = (2_000, 20) if args.quick else (100_000, 100)
+            say(f"== simulate of {events:,} sends through {limits} limits")
+            report["simulate"] = bench_simulate(events, limits, binaries, work, runs, deadline, command_timeout)
         if not args.skip_emulator:
             say("== emulator throughput")
             report["emulator"] = bench_emulator(binaries, work, [8, 32], seconds, 2_000_000, deadline, runs=runs,

@@ -22,8 +22,12 @@ struct BenchScriptTests {
         "clients", "pairs", "pairsPerSecond", "pairP50Ms", "pairP99Ms", "requestP50Ms", "requestP99Ms", "errors",
         "rssBeforeMB", "rssAfterMB", "clientCpuShare",
     ]
+    /// The numbers of the simulate entry.
+    static let simulateFigures = [
+        "events", "limits", "wallMs", "rssMB", "sends", "refusedBefore", "refusedAfter", "trafficBytes",
+    ]
 
-    @Test("--quick --json: every figure of every size, apply parallelism and emulator row is a number")
+    @Test("--quick --json: every figure of every size, apply parallelism, simulate and emulator row is a number")
     func quickRun() throws {
         let result = try Self.runScript(["--quick", "--json", "--timeout", "120"])
         let report = "status \(result.status)\nstdout:\n\(result.stdout)\nstderr:\n\(result.stderr)"
@@ -57,6 +61,10 @@ struct BenchScriptTests {
             for key in Self.applyFigures { #expect(Self.isNumber(row[key]), "apply.\(key)\n\(report)") }
         }
 
+        let simulate = document["simulate"] as? [String: Any]
+        for key in Self.simulateFigures { #expect(Self.isNumber(simulate?[key]), "simulate.\(key)\n\(report)") }
+        #expect(simulate?["sends"] as? Int == simulate?["events"] as? Int, "simulate replayed every send\n\(report)")
+
         let emulator = document["emulator"] as? [String: Any]
         let emulatorRows = emulator?["results"] as? [[String: Any]] ?? []
         #expect(Self.isNumber(emulator?["seconds"]), "emulator.seconds\n\(report)")
@@ -86,7 +94,7 @@ struct BenchScriptTests {
         #expect(result.status == 0, "\(report)")
         for heading in [
             "validate", "libyaml parse", "plan wall", "live read", "list req", "drift/plan", "Apply of 10 creates",
-            "ratio",
+            "ratio", "Simulate:",
         ] {
             #expect(result.stdout.contains(heading), "no '\(heading)'\n\(report)")
         }
