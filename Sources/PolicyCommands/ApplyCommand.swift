@@ -45,6 +45,7 @@ struct ApplyCommand: AsyncParsableCommand {
             return
         }
         let session = try PolicySession.load(paths: paths, options: options, console: console)
+        try session.requirePassingTests(skip: planning.skipTests, whileReading: false)
         let autoApprove = self.autoApprove
         let parallelism = self.parallelism
         let planning = self.planning

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MittoClient
 import MittoWire
+import PolicyModel
 import PolicySimulation
 
 /// `mitto-policy export-traffic`: the account's session records, every page, as the JSON lines `simulate` reads.

@@ -12,7 +12,8 @@ public struct MittoPolicyCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self, ExportCommand.self,
+            ValidateCommand.self, TestCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self,
+            ExportCommand.self,
             SimulateCommand.self, ExportTrafficCommand.self, SchemaCommand.self,
         ]
     )

@@ -40,7 +40,7 @@ struct PlanCommand: AsyncParsableCommand {
         let planning = self.planning
         let traffic = try simulation.readTraffic()
         let (session, plan, live) = try await PolicySession.loadAndPlan(
-            paths: paths, options: options, console: console
+            paths: paths, options: options, console: console, skipTests: planning.skipTests
         ) { try $0.planOptions(allowDelete: planning.allowDelete, force: planning.force) }
         let report = simulation.report(traffic, plan: plan, live: live, environment: session.environment.name)
         switch format {

@@ -7,4 +7,7 @@ struct PlanningOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Go ahead although the plan crosses a safety threshold (maxDeletes, maxChangeShare).")
     var force = false
+
+    @Flag(name: .long, help: "Plan without running the manifests' policy tests first (said on standard error).")
+    var skipTests = false
 }

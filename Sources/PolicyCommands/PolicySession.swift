@@ -5,6 +5,7 @@ import PolicyManifest
 import PolicyModel
 import PolicyPlanner
 import PolicyRendering
+import PolicySimulation
 
 /// The steps `plan`, `apply` and `drift` share: load and check the manifests, read the account, plan.
 struct PolicySession {
@@ -28,7 +29,7 @@ struct PolicySession {
     /// project file is sound and every manifest path exists; when the manifests have errors it is cancelled and
     /// only those errors are shown. `plan` and `drift` use this; `apply` reads only after the manifests passed.
     static func loadAndPlan(
-        paths: [String], options: GlobalOptions, console: Console,
+        paths: [String], options: GlobalOptions, console: Console, skipTests: Bool? = nil,
         planOptions: (PolicySession) throws -> PlanOptions
     ) async throws -> (PolicySession, Plan, LiveState) {
         let workspace = Workspace.resolve(paths: paths, options: options)
@@ -36,6 +37,7 @@ struct PolicySession {
         let found = ManifestLoader.manifestFiles(workspace.manifestPaths)
         guard !workspace.diagnostics.hasErrors, !found.files.isEmpty, found.missing.isEmpty else {
             let session = try load(workspace, options: options, console: console, whileReading: false)
+            if let skipTests { try session.requirePassingTests(skip: skipTests, whileReading: false) }
             let (plan, live) = try await reportingFailures {
                 let options = try planOptions(session)
                 return try await Target.with(session.environment) { api in
@@ -55,10 +57,16 @@ struct PolicySession {
             }
         }()
         let session = try load(workspace, options: options, console: console, whileReading: true)
+        if let skipTests { try session.requirePassingTests(skip: skipTests, whileReading: true) }
         let chosen = try await reportingFailures { try planOptions(session) }
         let result = await read
         let live = try await reportingFailures { try result.get() }
         return (session, Planner.plan(desired: session.manifests, live: live, options: chosen), live)
+    }
+
+    /// Loads the manifests of `workspace`, as `load(paths:options:console:)` does.
+    static func load(_ workspace: Workspace, options: GlobalOptions, console: Console) throws -> PolicySession {
+        try load(workspace, options: options, console: console, whileReading: false)
     }
 
     private static func load(
@@ -93,6 +101,29 @@ struct PolicySession {
                         ? "the account was only read, and nothing was changed" : "nothing was sent to the API"))
         }
         return PolicySession(workspace: workspace, manifests: loaded.manifests, console: console, style: style)
+    }
+
+    /// Runs the policy tests before a plan is shown or applied: failures are printed on standard error and stop
+    /// the command; `skip` says on standard error that they were not run.
+    func requirePassingTests(skip: Bool, whileReading: Bool) throws {
+        guard !manifests.tests.isEmpty else { return }
+        let count = manifests.tests.count
+        if skip {
+            console.error("Policy tests skipped (--skip-tests): \(count) test\(count == 1 ? "" : "s") not run.\n")
+            return
+        }
+        let results = PolicyTestRunner.run(manifests)
+        let failed = results.filter { !$0.passed }
+        guard !failed.isEmpty else {
+            console.error("Policy tests: \(count) passed.\n")
+            return
+        }
+        let renderer = PolicyTestTextRenderer(style: TextStyle(usesColor: style.usesColor && console.isErrorTerminal))
+        console.error(renderer.render(failed))
+        throw fail(
+            "\(failed.count) of \(count) policy test\(count == 1 ? "" : "s") failed; "
+                + (whileReading ? "the account was only read, and nothing was changed" : "nothing was sent to the API")
+                + " (mitto-policy test shows them all; --skip-tests goes on without them)")
     }
 
     var environment: EnvironmentSettings { workspace.environment }

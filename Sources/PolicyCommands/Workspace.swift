@@ -131,7 +131,7 @@ struct Workspace {
         guard !diagnostics.hasErrors else {
             return LoadedManifests(manifests: ManifestSet(), diagnostics: diagnostics, sources: projectSources)
         }
-        var loaded = ManifestLoader.load(paths: manifestPaths, scope: scope)
+        var loaded = ManifestLoader.load(paths: manifestPaths, testPaths: project?.testPaths ?? [], scope: scope)
         if loaded.manifests.files.isEmpty && !loaded.diagnostics.hasErrors {
             let places = manifestPaths.map { $0 == "." ? "the current folder" : $0 }.joined(separator: ", ")
             loaded.diagnostics.append(

@@ -4,9 +4,13 @@ import YAMLNodes
 
 /// Turns one manifest document's node tree into limits and workflows, reporting every problem at its place.
 struct ManifestDecoder {
-    private(set) var reader: NodeReader
+    var reader: NodeReader
     private(set) var limits: [Declared<Limit>] = []
     private(set) var workflows: [Declared<Workflow>] = []
+    /// The policy tests, as written (their references are checked once every file is read).
+    var tests: [PolicyTest] = []
+    /// Whether the file may hold only `tests:` (a file of the project's `tests` paths).
+    let testsOnly: Bool
     /// Every object name the document declares, broken ones included, for the duplicate check.
     private(set) var declaredNames: [(kind: ResourceKind, name: String, location: SourceLocation)] = []
 
@@ -15,8 +19,9 @@ struct ManifestDecoder {
     static let workflowKeys = ["description", "previousName", "codeLength", "codeTtl", "maxAttempts", "steps"]
     static let stepKeys = ["channel", "timeout", "body", "from", "language", "voice", "repeat", "emailFrom", "subject"]
 
-    init(file: String, scope: VariableScope) {
+    init(file: String, scope: VariableScope, testsOnly: Bool = false) {
         reader = NodeReader(file: file, scope: scope)
+        self.testsOnly = testsOnly
     }
 
     /// The root keys whose objects the parser may hand over one by one (see `decode(streamed:)`).
@@ -33,8 +38,15 @@ struct ManifestDecoder {
     }
 
     mutating func decode(document root: YAMLNode) {
-        guard let sections = reader.mapping(root, what: "a manifest", known: Self.sections.sorted()) else { return }
+        let known = testsOnly ? ["tests"] : Self.sections.sorted() + ["tests"]
+        guard let sections = reader.mapping(root, what: testsOnly ? "a test file" : "a manifest", known: known) else {
+            return
+        }
         for (section, _, value) in sections {
+            if section == "tests" {
+                decodeTests(value)
+                continue
+            }
             // A section whose objects were streamed is empty here: they were decoded as they were parsed.
             guard let objects = reader.mapping(value, what: "'\(section)'", known: []) else { continue }
             for (name, keyNode, definition) in objects {
@@ -48,7 +60,8 @@ struct ManifestDecoder {
     /// is not text, or that repeats an earlier one of its section, is an error and its object is not read. Every
     /// object of a section repeated in the same document is skipped (the document pass reports the section).
     mutating func decode(streamed entry: YAMLParser.StreamedEntry) {
-        guard let section = entry.section.scalarValue else { return }
+        // A test file's limits or workflows are reported as unknown keys by the document pass.
+        guard !testsOnly, let section = entry.section.scalarValue else { return }
         let start = entry.section.start.offset
         let key = SectionKey(document: entry.document, name: section)
         if let first = firstSections[key] {
@@ -214,6 +227,20 @@ struct ManifestDecoder {
             let shadowed =
                 short.interval <= long.interval && short.max >= long.max
                 && (short.interval < long.interval || short.max > long.max)
+            // The longer window can hold at most this many sends the shorter one admits.
+            let admitted = short.max * ((long.interval + short.interval - 1) / max(1, short.interval))
+            if short.interval < long.interval && admitted <= long.max {
+                reader.report(
+                    .warning(
+                        "never-refusing-bucket",
+                        "bucket '\(long.name)' (\(long.max) per \(DurationText.format(long.interval))) can never "
+                            + "refuse a send: '\(short.name)' (\(short.max) per \(DurationText.format(short.interval))) "
+                            + "lets at most \(admitted) into any \(DurationText.format(long.interval))",
+                        at: reader.location(nodes[other]),
+                        hint: "lower its max below \(admitted), or remove it"
+                    )
+                )
+            }
             if shadowed {
                 reader.report(
                     .warning(

@@ -29,14 +29,17 @@ public enum ManifestLoader {
     /// shallow nesting.
     static let parserLimits = YAMLParser.Limits(maxAliasExpandedNodes: 0, maxNestingDepth: 64, allowsAliases: false)
 
-    /// Loads `paths` (files, or directories read recursively for `*.yaml` and `*.yml`, hidden ones skipped).
-    public static func load(paths: [String], scope: VariableScope) -> LoadedManifests {
+    /// Loads `paths` (files, or directories read recursively for `*.yaml` and `*.yml`, hidden ones skipped), and
+    /// `testPaths` the same way, whose files may hold only `tests:`.
+    public static func load(paths: [String], testPaths: [String] = [], scope: VariableScope) -> LoadedManifests {
         var diagnostics: [Diagnostic] = []
         var files: [String] = []
-        for path in paths {
+        var testFiles = Set<String>()
+        for (path, isTests) in paths.map({ ($0, false) }) + testPaths.map({ ($0, true) }) {
             switch discover(path) {
             case .success(let found):
                 files += found
+                if isTests { testFiles.formUnion(found) }
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)
             }
@@ -50,7 +53,7 @@ public enum ManifestLoader {
             case .failure(let diagnostic): diagnostics.append(diagnostic)
             }
         }
-        var result = decode(consuming: consume sources, scope: scope)
+        var result = decode(consuming: consume sources, scope: scope, testFiles: testFiles)
         result.diagnostics = (diagnostics + result.diagnostics).sortedByLocation
         return result
     }
@@ -62,12 +65,14 @@ public enum ManifestLoader {
 
     /// `decode`, letting go of each file's bytes once its text is made: a file is then held once, as the text
     /// diagnostics are shown with, not twice.
-    static func decode(consuming files: consuming [(path: String, bytes: [UInt8])], scope: VariableScope)
-        -> LoadedManifests
-    {
+    static func decode(
+        consuming files: consuming [(path: String, bytes: [UInt8])], scope: VariableScope,
+        testFiles: Set<String> = []
+    ) -> LoadedManifests {
         var diagnostics: [Diagnostic] = []
         var limits: [Declared<Limit>] = []
         var workflows: [Declared<Workflow>] = []
+        var tests: [PolicyTest] = []
         var names: [(kind: ResourceKind, name: String, location: SourceLocation)] = []
         var sources: [String: String] = [:]
         var paths: [String] = []
@@ -82,7 +87,7 @@ public enum ManifestLoader {
             sources[path] = text ?? String(decoding: bytes, as: UTF8.self)
             if text != nil { bytes = [] }
             // Objects are decoded as the parser completes them, so a large file is never held as one node tree.
-            var decoder = ManifestDecoder(file: path, scope: scope)
+            var decoder = ManifestDecoder(file: path, scope: scope, testsOnly: testFiles.contains(path))
             let documents: [YAMLDocument]
             do {
                 if let text {
@@ -109,6 +114,7 @@ public enum ManifestLoader {
             gather(&names, decoder.declaredNames)
             gather(&limits, decoder.limits)
             gather(&workflows, decoder.workflows)
+            tests += decoder.tests
         }
         for kind in ResourceKind.allCases {
             diagnostics += duplicates(
@@ -119,8 +125,39 @@ public enum ManifestLoader {
             workflows.map { ($0.previousName, $0.value.name, $0.location) }, kind: .workflow)
         limits.sort { $0.value.name < $1.value.name }
         workflows.sort { $0.value.name < $1.value.name }
-        let manifests = ManifestSet(limits: limits, workflows: workflows, files: paths)
+        diagnostics += identicalBuckets(limits)
+        let checked = PolicyTestCheck(limits: limits, workflows: workflows).check(tests)
+        diagnostics += checked.diagnostics
+        let manifests = ManifestSet(limits: limits, workflows: workflows, files: paths, tests: checked.tests)
         return LoadedManifests(manifests: manifests, diagnostics: diagnostics.sortedByLocation, sources: sources)
+    }
+
+    /// Two limits with the same buckets (max and interval, names aside) count the same sends twice over: most
+    /// often one was copied and not changed. A warning at each later one, pointing at the first.
+    static func identicalBuckets(_ limits: [Declared<Limit>]) -> [Diagnostic] {
+        struct Shape: Hashable {
+            var buckets: [Int]
+        }
+        var first: [Shape: Declared<Limit>] = [:]
+        var found: [Diagnostic] = []
+        for limit in limits {
+            let pairs = limit.value.buckets.map { [$0.max, $0.interval] }.sorted { $0.lexicographicallyPrecedes($1) }
+            let shape = Shape(buckets: pairs.flatMap { $0 })
+            guard let original = first[shape] else {
+                first[shape] = limit
+                continue
+            }
+            // The same name twice is a duplicate-name error already.
+            guard original.value.name != limit.value.name else { continue }
+            found.append(
+                .warning(
+                    "identical-buckets",
+                    "limit '\(limit.value.name)' has the same buckets as '\(original.value.name)'",
+                    at: limit.location,
+                    hint: "if both are meant, give each its own key; otherwise change or remove one",
+                    notes: [.init("'\(original.value.name)' is declared here", at: original.location)]))
+        }
+        return found
     }
 
     static func duplicates(_ names: [(String, SourceLocation)], kind: String) -> [Diagnostic] {

@@ -53,6 +53,8 @@ public struct ProjectFile: Hashable, Sendable {
     public var path: String
     /// Manifest paths, relative to the file's directory.
     public var manifests: [String] = ["."]
+    /// Files or directories holding only policy tests (`tests:`), relative to the project file.
+    public var tests: [String] = []
     /// The environments, in file order.
     public var environments: [EnvironmentSettings] = []
     /// Safety settings.
@@ -69,11 +71,13 @@ public struct ProjectFile: Hashable, Sendable {
     public var directory: String { (path as NSString).deletingLastPathComponent }
 
     /// The manifest paths as given to the loader.
-    public var manifestPaths: [String] {
-        manifests.map { manifest in
-            manifest.hasPrefix("/") || directory.isEmpty
-                ? manifest : (directory as NSString).appendingPathComponent(manifest)
-        }
+    public var manifestPaths: [String] { manifests.map(relative) }
+
+    /// The test paths as given to the loader.
+    public var testPaths: [String] { tests.map(relative) }
+
+    private func relative(_ path: String) -> String {
+        path.hasPrefix("/") || directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
     }
 
     /// The environment called `name`.

@@ -10,7 +10,7 @@ struct ProjectFileDecoder {
     /// The environment variables holding API keys, and the environment each is the key of.
     private var keyVariables: [String: String] = [:]
 
-    static let topKeys = ["manifests", "environments", "safety", "ignore"]
+    static let topKeys = ["manifests", "tests", "environments", "safety", "ignore"]
     static let environmentKeys = ["endpoint", "accountSid", "apiKey", "apiKeyFile", "subAccount", "variables"]
     static let safetyKeys = ["allowDelete", "maxDeletes", "maxChangeShare", "protect"]
 
@@ -34,6 +34,8 @@ struct ProjectFileDecoder {
                 } else if value.sequenceItems?.isEmpty == true {
                     reader.error("out-of-range", "manifests must name at least one path", at: value)
                 }
+            case "tests":
+                if let paths = strings(value, what: "tests") { project.tests = paths }
             case "environments": project.environments = environments(value)
             case "safety": project.safety = safety(value)
             case "ignore":

@@ -23,11 +23,17 @@ public struct ManifestSet: Hashable, Sendable {
     public var workflows: [Declared<Workflow>]
     /// The files read, in reading order.
     public var files: [String]
+    /// The policy tests, in reading order.
+    public var tests: [PolicyTest]
 
     /// Creates a set.
-    public init(limits: [Declared<Limit>] = [], workflows: [Declared<Workflow>] = [], files: [String] = []) {
+    public init(
+        limits: [Declared<Limit>] = [], workflows: [Declared<Workflow>] = [], files: [String] = [],
+        tests: [PolicyTest] = []
+    ) {
         self.limits = limits
         self.workflows = workflows
         self.files = files
+        self.tests = tests
     }
 }

@@ -1,3 +1,5 @@
+import PolicyModel
+
 /// Traffic as CSV (RFC 4180): a header row `timestamp,LIMIT,…`, then one row per send holding its time and, under
 /// each limit's column, the key value the send gave that limit (empty: it did not name it).
 enum CSVTraffic {

@@ -1,5 +1,6 @@
 public import Foundation
 import MittoWire
+public import PolicyModel
 
 /// One recorded send: when, the limits it named with their key values, and how it was addressed.
 public struct TrafficEvent: Hashable, Sendable {
