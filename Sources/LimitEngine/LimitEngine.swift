@@ -115,6 +115,11 @@ public enum LimitEngine {
                 if admitted[middle] > start { high = middle } else { low = middle + 1 }
             }
             count = admitted.endIndex - low
+            // A bucket of max 0 (which the API does not accept) admits nothing; it is full for its whole window.
+            guard bucket.max > 0 else {
+                retryAfter = max(1, bucket.interval)
+                return
+            }
             guard count >= bucket.max else {
                 retryAfter = nil
                 return

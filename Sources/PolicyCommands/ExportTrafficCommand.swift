@@ -14,7 +14,8 @@ struct ExportTrafficCommand: AsyncParsableCommand {
             Reads every page of POST /2fa/search for the days --since to --until (a date YYYY-MM-DD, or an RFC 3339 \
             time to cut inside a day; --until defaults to now) and writes one record per line, oldest first, to \
             --out, which must not exist yet. Records hold no codes. The file holds the recipients (phone numbers, \
-            e-mail addresses) and limit keys as recorded: keep it where such data may be kept.
+            e-mail addresses) and limit keys as recorded, so it is readable by its owner only: keep it where such \
+            data may be kept.
             """
     )
 
@@ -52,7 +53,11 @@ struct ExportTrafficCommand: AsyncParsableCommand {
         let workspace = Workspace.resolve(paths: [], options: options)
         try workspace.requireUsable(console: console, noColor: options.noColor)
         let partial = out + ".partial"
-        guard FileManager.default.createFile(atPath: partial, contents: nil),
+        guard !FileManager.default.fileExists(atPath: partial) else {
+            throw fail("\(partial) exists (an export that did not finish?); remove it first (nothing was read)")
+        }
+        // Owner-only: the records hold recipients' phone numbers and addresses.
+        guard FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]),
             let handle = FileHandle(forWritingAtPath: partial)
         else {
             throw fail("cannot write \(partial): check that its folder exists and may be written")
@@ -81,6 +86,14 @@ struct ExportTrafficCommand: AsyncParsableCommand {
             "Exported \(exported.records) session record\(exported.records == 1 ? "" : "s") (\(range)) of "
                 + "environment \(workspace.environment.name) to \(out), in \(exported.pages) "
                 + "page\(exported.pages == 1 ? "" : "s").\n")
+        if exported.records == 0 {
+            console.error("mitto-policy: warning: no session records were found for \(range); the file is empty\n")
+        }
+        if exported.unreadable > 0 {
+            console.error(
+                "mitto-policy: warning: \(exported.unreadable) records had a dateCreated that is not an RFC 3339 time "
+                    + "and were left out\n")
+        }
         if exported.expired > 0 {
             console.error(
                 "mitto-policy: warning: \(exported.expired) records left the account's retention while it was read, "
@@ -94,6 +107,8 @@ struct ExportTrafficCommand: AsyncParsableCommand {
         var pages = 0
         /// How many fewer records the account held at the end than at the start.
         var expired = 0
+        /// Records left out because their time could not be read.
+        var unreadable = 0
     }
 
     /// Reads every page, oldest first, writing the records inside the bounds as JSON lines.
@@ -120,9 +135,11 @@ struct ExportTrafficCommand: AsyncParsableCommand {
             lastTotal = found.total
             var lines = Data()
             for record in found.items where seen.insert(record.requestID).inserted {
-                guard let time = Timestamp.parse(record.dateCreated), time >= start.time,
-                    end.map({ time <= $0.time }) ?? true
-                else { continue }
+                guard let time = Timestamp.parse(record.dateCreated) else {
+                    export.unreadable += 1
+                    continue
+                }
+                guard time >= start.time, end.map({ time <= $0.time }) ?? true else { continue }
                 lines.append(try encoder.encode(record))
                 lines.append(0x0A)
                 export.records += 1

@@ -14,7 +14,7 @@ struct SimulateCommand: AsyncParsableCommand {
             decides, starting with nothing counted before the traffic's first send. Key values (phone numbers, \
             e-mail and IP addresses) are masked unless --show-keys. Nothing is written to the API. Exit status: 0, \
             or 1 on an error; with --detailed-exitcode, 2 when the planned limits refuse a send the live ones \
-            admit.
+            admit, or sends name a limit the plan deletes.
             """
     )
 
@@ -27,7 +27,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Plan deletion of live limits no manifest declares, as plan --allow-delete does.")
     var allowDelete = false
 
-    @Flag(help: "Exit 2 when the planned limits refuse a send the live ones admit.")
+    @Flag(help: "Exit 2 when the planned limits refuse a send the live ones admit, or sends name a deleted limit.")
     var detailedExitcode = false
 
     @Argument(

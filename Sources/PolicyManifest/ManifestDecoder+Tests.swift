@@ -19,6 +19,8 @@ extension ManifestDecoder {
     static let sendKeys = ["at", "limits", "workflow", "channel", "repeat", "every", "expect", "reaches", "expires"]
     /// The most sends one entry may stand for.
     static let maxRepeat = 10_000
+    /// The longest offset and gap a test may name: a year, the longest window a bucket may have.
+    static let maxOffset = PolicyRules.bucketInterval.upperBound
 
     mutating func decodeTests(_ node: YAMLNode) {
         guard let entries = reader.mapping(node, what: "'tests'", known: []) else { return }
@@ -96,7 +98,17 @@ extension ManifestDecoder {
                 }
                 send.repeatCount = count
             case "every":
-                if let seconds = reader.duration(value, what: "every") { send.every = seconds } else { valid = false }
+                guard let seconds = reader.duration(value, what: "every") else {
+                    valid = false
+                    continue
+                }
+                guard seconds <= Self.maxOffset else {
+                    reader.error(
+                        "out-of-range", "every must be at most \(DurationText.format(Self.maxOffset))", at: value)
+                    valid = false
+                    continue
+                }
+                send.every = seconds
             case "expect":
                 send.expectationLocations[key] = reader.location(keyNode)
                 guard let text = reader.string(value, what: "expect") else {
@@ -145,15 +157,30 @@ extension ManifestDecoder {
             reader.error("missing-key", "'reaches' needs the send's 'workflow'", at: node)
             valid = false
         }
+        if send.repeatCount > 1 && (send.reaches != nil || send.expires != nil) {
+            reader.error(
+                "conflicting-keys", "'reaches' and 'expires' describe one send; a send with repeat is several",
+                at: node,
+                hint: "give the send whose channels and expiry you check an entry of its own")
+            valid = false
+        }
+        if send.repeatCount * send.every > Self.maxOffset {
+            reader.error(
+                "out-of-range",
+                "repeat \(send.repeatCount) every \(DurationText.format(send.every)) spans more than "
+                    + DurationText.format(Self.maxOffset), at: node)
+            valid = false
+        }
         return valid ? send : nil
     }
 
     /// `+30s` (after the test's start), `0`, or an RFC 3339 time.
     private mutating func testTime(_ node: YAMLNode, what: String) -> TestTime? {
-        if node.scalarType == .int, let seconds = node.int, seconds >= 0 { return .offset(seconds) }
+        if node.scalarType == .int, let seconds = node.int, (0...Self.maxOffset).contains(seconds) {
+            return .offset(seconds)
+        }
         guard let text = reader.string(node, what: what) else { return nil }
-        if text.hasPrefix("+"), let seconds = DurationText.seconds(String(text.dropFirst())) { return .offset(seconds) }
-        if let seconds = Timestamp.parse(text) { return .absolute(seconds) }
+        if let time = Self.time(text) { return time }
         reader.error(
             "invalid-time", "\(what) must be an offset such as +0s or +1m30s, or an RFC 3339 time, got '\(text)'",
             at: node)
@@ -184,16 +211,24 @@ extension ManifestDecoder {
         }
         guard let text = reader.string(node, what: "a reach") else { return nil }
         let parts = text.split(separator: " ", omittingEmptySubsequences: true)
-        if parts.count == 3, parts[1] == "at", let channel = Channel(rawValue: String(parts[0])) {
-            let time = String(parts[2])
-            if time.hasPrefix("+"), let seconds = DurationText.seconds(String(time.dropFirst())) {
-                return TestReach(channel: channel, at: .offset(seconds))
-            }
-            if let seconds = Timestamp.parse(time) { return TestReach(channel: channel, at: .absolute(seconds)) }
+        if parts.count == 3, parts[1] == "at", let channel = Channel(rawValue: String(parts[0])),
+            let time = Self.time(String(parts[2]))
+        {
+            return TestReach(channel: channel, at: time)
         }
         reader.error(
             "invalid-value", "a reach is 'CHANNEL at TIME', such as 'call at +1m', got '\(text)'", at: node)
         return nil
+    }
+
+    /// `+1m30s` (at most a year), or an RFC 3339 time (never bare seconds: `"600"` is not a date).
+    static func time(_ text: String) -> TestTime? {
+        if text.hasPrefix("+") {
+            guard let seconds = DurationText.seconds(String(text.dropFirst())), seconds <= maxOffset else { return nil }
+            return .offset(seconds)
+        }
+        guard text.contains("-"), text.contains(":"), let seconds = Timestamp.parse(text) else { return nil }
+        return .absolute(seconds)
     }
 
     /// `admitted`, `refused`, `refused by LIMIT` or `refused by LIMIT.BUCKET` (split once the limits are known).

@@ -154,7 +154,8 @@ public enum ManifestLoader {
                     "identical-buckets",
                     "limit '\(limit.value.name)' has the same buckets as '\(original.value.name)'",
                     at: limit.location,
-                    hint: "if both are meant, give each its own key; otherwise change or remove one",
+                    hint: "intended when they key on different things (a phone number, an IP address); if one is a "
+                        + "copy of the other, change or remove it",
                     notes: [.init("'\(original.value.name)' is declared here", at: original.location)]))
         }
         return found

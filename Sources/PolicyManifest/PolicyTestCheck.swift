@@ -25,6 +25,15 @@ struct PolicyTestCheck {
                 continue
             }
             first[test.name] = test.location
+            if !test.sends.isEmpty
+                && test.sends.allSatisfy({ $0.expect == nil && $0.reaches == nil && $0.expires == nil })
+            {
+                diagnostics.append(
+                    .warning(
+                        "test-checks-nothing",
+                        "test '\(test.name)' has no expect, reaches or expires: it always passes",
+                        at: test.location, hint: "add expect: admitted (or refused by LIMIT.BUCKET) to a send"))
+            }
             for index in test.sends.indices {
                 diagnostics += check(&test.sends[index], in: test.name)
             }

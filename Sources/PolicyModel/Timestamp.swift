@@ -5,14 +5,25 @@ public enum Timestamp {
     /// Seconds since 1970 of `text`: `2026-11-20T08:15:02Z`, with an optional fraction and a `Z` or `±HH:MM`
     /// offset (a space or `t` may stand for the `T`), or a plain number of seconds. Nil for anything else.
     public static func parse(_ text: String) -> Double? {
-        var utf8 = Array(text.utf8)
-        while let last = utf8.last, last == 0x20 || last == 0x09 || last == 0x0D { utf8.removeLast() }
-        if let seconds = epochSeconds(utf8) { return seconds }
-        return rfc3339(utf8)
+        var text = text
+        // Read in place from the string's UTF-8: traffic files hold a time per line, a hundred thousand of them.
+        return text.withUTF8 { bytes in
+            var count = bytes.count
+            while count > 0, bytes[count - 1] == 0x20 || bytes[count - 1] == 0x09 || bytes[count - 1] == 0x0D {
+                count -= 1
+            }
+            let trimmed = UnsafeBufferPointer(rebasing: bytes[0..<count])
+            guard let seconds = epochSeconds(trimmed) ?? rfc3339(trimmed), range.contains(seconds) else { return nil }
+            return seconds
+        }
     }
+
+    /// The times a traffic file or test may name: the years 1 to 9999, as RFC 3339 writes them.
+    public static let range: ClosedRange<Double> = -62_135_596_800...253_402_300_799
 
     /// `2026-11-20T08:15:02Z`, with milliseconds when the time has a fraction of a second.
     public static func format(_ seconds: Double) -> String {
+        let seconds = seconds.isNaN ? 0 : min(max(seconds, range.lowerBound), range.upperBound)
         let whole = seconds.rounded(.down)
         let millis = Int(((seconds - whole) * 1000).rounded())
         var days = Int(whole) / 86_400
@@ -27,14 +38,14 @@ public enum Timestamp {
         return millis == 0 ? text + "Z" : text + String(format: ".%03dZ", min(millis, 999))
     }
 
-    private static func epochSeconds(_ bytes: [UInt8]) -> Double? {
+    private static func epochSeconds(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         guard !bytes.isEmpty, bytes.allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") }),
             bytes.filter({ $0 == UInt8(ascii: ".") }).count <= 1, bytes.first != UInt8(ascii: ".")
         else { return nil }
         return Double(String(decoding: bytes, as: UTF8.self))
     }
 
-    private static func rfc3339(_ bytes: [UInt8]) -> Double? {
+    private static func rfc3339(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         var index = 0
         func digits(_ count: Int) -> Int? {
             guard index + count <= bytes.count else { return nil }
@@ -46,14 +57,16 @@ public enum Timestamp {
             index += count
             return value
         }
-        func expect(_ allowed: [UInt8]) -> Bool {
-            guard index < bytes.count, allowed.contains(bytes[index]) else { return false }
+        func expect(_ allowed: UInt8, or other: UInt8? = nil, or third: UInt8? = nil) -> Bool {
+            guard index < bytes.count else { return false }
+            let byte = bytes[index]
+            guard byte == allowed || byte == other || byte == third else { return false }
             index += 1
             return true
         }
-        guard let year = digits(4), expect([UInt8(ascii: "-")]), let month = digits(2), expect([UInt8(ascii: "-")]),
-            let day = digits(2), expect([UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")]),
-            let hour = digits(2), expect([UInt8(ascii: ":")]), let minute = digits(2), expect([UInt8(ascii: ":")]),
+        guard let year = digits(4), expect(UInt8(ascii: "-")), let month = digits(2), expect(UInt8(ascii: "-")),
+            let day = digits(2), expect(UInt8(ascii: "T"), or: UInt8(ascii: "t"), or: UInt8(ascii: " ")),
+            let hour = digits(2), expect(UInt8(ascii: ":")), let minute = digits(2), expect(UInt8(ascii: ":")),
             let second = digits(2)
         else { return nil }
         var fraction = 0.0
@@ -76,7 +89,7 @@ public enum Timestamp {
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
             index += 1
-            guard let hours = digits(2), expect([UInt8(ascii: ":")]), let minutes = digits(2), hours < 24, minutes < 60
+            guard let hours = digits(2), expect(UInt8(ascii: ":")), let minutes = digits(2), hours < 24, minutes < 60
             else { return nil }
             offset = sign * (hours * 3600 + minutes * 60)
         default:

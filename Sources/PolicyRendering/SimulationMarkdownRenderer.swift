@@ -39,6 +39,7 @@ public struct SimulationMarkdownRenderer: ReportRenderer {
 
     private func comment(_ report: SimulationReport, head: [String], limit: Int) -> MarkdownComment {
         var head = head
+        if let removed = SimulationText.removedLimits(report) { head += ["", "⚠️ " + removed + "."] }
         if !report.keysShown { head += ["", "_Key values are masked._"] }
         return MarkdownComment(
             head: head, tables: report.limits.map(table), detailsNote: nil,

@@ -20,6 +20,7 @@ public struct SimulationTextRenderer: ReportRenderer {
     public func render(_ report: SimulationReport) -> String {
         var lines = [style.bold(SimulationText.headline(report))]
         lines.append("  " + SimulationText.totals(report.totals))
+        if let removed = SimulationText.removedLimits(report) { lines.append(style.yellow("  " + removed)) }
         if !report.keysShown { lines.append(style.dim("  Key values are masked; --show-keys shows them whole.")) }
         for limit in report.limits {
             lines.append("")
@@ -111,6 +112,15 @@ enum SimulationText {
             + "\(SimulationText.count(totals.newlyRefused, "send")) newly refused "
             + "(\(SimulationText.count(totals.newlyRefusedKeys, "key"))), "
             + "\(grouped(totals.noLongerRefused)) no longer refused (\(SimulationText.count(totals.noLongerRefusedKeys, "key")))"
+    }
+
+    /// The warning about sends that name a limit the plan deletes, or nil when there are none.
+    static func removedLimits(_ report: SimulationReport) -> String? {
+        let totals = report.totals
+        guard totals.namingRemovedLimits > 0 else { return nil }
+        let names = report.removedLimitsNamed.joined(separator: ", ")
+        return "\(count(totals.namingRemovedLimits, "send")) name \(names), which the plan deletes: the API refuses "
+            + "such sends (400, no limit of that name) until the apps stop naming it; they are counted as admitted here"
     }
 
     static func limitLine(_ limit: SimulationReport.LimitResult) -> String {

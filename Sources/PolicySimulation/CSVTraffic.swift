@@ -5,13 +5,18 @@ import PolicyModel
 enum CSVTraffic {
     static func events(_ bytes: UnsafeRawBufferPointer, file: String) throws(Traffic.Failure) -> [TrafficEvent] {
         var rows = Rows(bytes: bytes)
-        guard let (headerLine, header) = try rows.next(file: file) else { return [] }
+        guard let (headerLine, header) = try rows.next(file: file) else {
+            throw Traffic.Failure(file: file, line: nil, message: "the traffic file holds no sends")
+        }
         let names = header.map { $0.trimmed(of: " \t") }
         guard names.first?.lowercased() == "timestamp" else {
+            // The first cell is shown only when it looks like a column name: it may be a phone number.
+            let first = names.first ?? ""
+            let isName = !first.isEmpty && first.count <= 64 && first.allSatisfy { $0.isLetter || "_-. ".contains($0) }
             throw Traffic.Failure(
                 file: file, line: headerLine,
                 message: "not a traffic file: JSON lines, a JSON search page, or CSV whose header starts with "
-                    + "'timestamp' (found '\(names.first ?? "")')")
+                    + "'timestamp'" + (isName ? " (found '\(first)')" : ""))
         }
         let limitNames = Array(names.dropFirst())
         if let empty = limitNames.firstIndex(of: "") {
@@ -31,8 +36,7 @@ enum CSVTraffic {
             }
             let text = cells[0].trimmed(of: " \t")
             guard let time = Timestamp.parse(text) else {
-                throw Traffic.Failure(
-                    file: file, line: line, message: "'\(text)' is not an RFC 3339 time or seconds since 1970")
+                throw Traffic.Failure(file: file, line: line, message: Traffic.notATime(text))
             }
             var limits: [TrafficEvent.LimitKey] = []
             for (name, key) in zip(limitNames, cells.dropFirst()) where !key.isEmpty {

@@ -1,8 +1,8 @@
 /// How key values appear in reports: phone numbers, e-mail addresses and IP addresses are personal data, so a
 /// report shows enough to tell keys apart and recognise a country or network, never the whole value.
 ///
-/// - Phone numbers (`+` and 8 or more digits): the country and first digits and the last two,
-///   `+4179•••••73`.
+/// - Phone numbers (`+` and 8 or more digits): the country and first digits and the last two, with at least five
+///   digits hidden, `+4179•••••73`.
 /// - E-mail addresses: the first character of the local part and the domain, `j•••@example.com`.
 /// - IPv4: the first three octets, `198.51.100.•`; IPv6: the first three groups, `2001:db8:85a3:•`.
 /// - Anything else (a tenant id, say): the first two and last two characters of a value of 8 or more,
@@ -11,11 +11,23 @@ public enum KeyMask {
     /// The dot that stands for a hidden character.
     public static let dot: Character = "•"
 
+    /// `text` masked when it is a phone number, an e-mail address or an IP address, as is otherwise: for echoing
+    /// input in an error message, where a key value may stand in the wrong column.
+    public static func maskIfPersonal(_ text: String) -> String {
+        let characters = Array(text)
+        let personal =
+            isPhone(characters) || (text.contains("@") && !text.contains(" ")) || ipv4(text) != nil
+            || ipv6(text) != nil
+        return personal ? mask(text) : text
+    }
+
     /// `key` as a report shows it.
     public static func mask(_ key: String) -> String {
         let characters = Array(key)
         if isPhone(characters) {
-            return String(characters.prefix(5)) + dots(characters.count - 7) + String(characters.suffix(2))
+            // At least five digits hidden, however short the number: the country code and operator stay.
+            let shown = max(1, min(5, characters.count - 7))
+            return String(characters.prefix(shown)) + dots(characters.count - shown - 2) + String(characters.suffix(2))
         }
         if let at = characters.lastIndex(of: "@"), at > 0, at < characters.count - 1 {
             return String(characters[0]) + dots(3) + String(characters[at...])

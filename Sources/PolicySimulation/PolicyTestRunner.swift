@@ -6,15 +6,12 @@ public import PolicyModel
 ///
 /// A test starts with nothing counted. Offsets (`+30s`) count from the test's start: its earliest timestamp when it
 /// has any, else time zero. Sends are offered in time order (a stable sort), each entry's `repeat` sends `every`
-/// apart; a limit is resolved by name, or by the `previousName` of a declared limit.
+/// apart; limits are named as the manifests declare them (validate checks that each is).
 public enum PolicyTestRunner {
     /// The results, one per test, in the order given.
     public static func run(_ manifests: ManifestSet) -> [PolicyTestResult] {
         var names: [String: Int] = [:]
         for (index, declared) in manifests.limits.enumerated() { names[declared.value.name] = index }
-        for (index, declared) in manifests.limits.enumerated() {
-            if let previous = declared.previousName, names[previous] == nil { names[previous] = index }
-        }
         let workflows = Dictionary(manifests.workflows.map { ($0.value.name, $0.value) }) { first, _ in first }
         let limits = manifests.limits.map(\.value)
         return manifests.tests.map { run($0, limits: limits, names: names, workflows: workflows) }
@@ -54,14 +51,18 @@ public enum PolicyTestRunner {
         }
         let order = planned.indices.sorted { (planned[$0].time, $0) < (planned[$1].time, $1) }
         var replay = LimitEngine.Replay(limits: limits)
+        var keyNumbers: [String: Int] = [:]
         var failures: [PolicyTestFailure] = []
         let total = planned.count
         for (position, index) in order.enumerated() {
             let item = planned[index]
             let send = test.sends[item.entry]
-            let uses = send.limits.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.compactMap {
-                name, key in
-                names[name].map { (limit: $0, key: key) }
+            var uses: [(limit: Int, key: Int)] = []
+            for (name, key) in send.limits.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                guard let limit = names[name] else { continue }
+                let number = keyNumbers[key, default: keyNumbers.count]
+                keyNumbers[key] = number
+                uses.append((limit, number))
             }
             let refused = replay.offer(uses, at: item.time)
             let actual: TestOutcome =
@@ -83,13 +84,17 @@ public enum PolicyTestRunner {
             let workflow = send.workflow.flatMap { workflows[$0] }
             if let reaches = send.reaches {
                 let expected = reaches.map { "\($0.channel.rawValue) at \(shown(seconds($0.at), like: $0.at))" }
-                let reached =
-                    refused != nil
-                    ? []
-                    : (workflow?.reachedSteps ?? []).map { step in
-                        "\(step.step.channel.rawValue) at \(shown(item.time + Double(step.after), like: reaches.first?.at ?? send.at))"
+                let steps = refused != nil ? [] : workflow?.reachedSteps ?? []
+                let same =
+                    steps.count == reaches.count
+                    && zip(steps, reaches).allSatisfy { step, reach in
+                        step.step.channel == reach.channel && item.time + Double(step.after) == seconds(reach.at)
                     }
-                if expected != reached {
+                if !same {
+                    let reached = steps.enumerated().map { index, step in
+                        let like = index < reaches.count ? reaches[index].at : send.at
+                        return "\(step.step.channel.rawValue) at \(shown(item.time + Double(step.after), like: like))"
+                    }
                     fail(
                         "reaches", expected: "reaches " + list(expected),
                         actual: refused != nil ? "refused, so nothing is sent" : "reaches " + list(reached))
@@ -98,11 +103,13 @@ public enum PolicyTestRunner {
             if let expires = send.expires {
                 let expected = shown(seconds(expires), like: expires)
                 let ttl = workflow?.codeTtl ?? PolicyRules.codeTtlDefault
-                let actual = shown(item.time + Double(ttl), like: expires)
+                let actual = item.time + Double(ttl)
                 if refused != nil {
                     fail("expires", expected: "expires at \(expected)", actual: "refused, so no code")
-                } else if expected != actual {
-                    fail("expires", expected: "expires at \(expected)", actual: "expires at \(actual)")
+                } else if actual != seconds(expires) {
+                    fail(
+                        "expires", expected: "expires at \(expected)",
+                        actual: "expires at \(shown(actual, like: expires))")
                 }
             }
         }

@@ -24,9 +24,31 @@ public enum Simulation {
         var newly = Array(repeating: ChangedKeys(), count: ids.count)
         var noLonger = Array(repeating: ChangedKeys(), count: ids.count)
         var named = Set<Int>()
+        var namingRemoved = 0
+        var removedNames = Set<String>()
+        // Key values as numbers: each is hashed once per send here, not once per limit and policy in the replays.
+        var keyIDs: [String: Int] = [:]
+        var keyNames: [String] = []
+        var eventKeys: [Int] = []
         for event in traffic.events {
-            let beforeUses = live.uses(event)
-            let afterUses = planned.uses(event)
+            eventKeys.removeAll(keepingCapacity: true)
+            for named in event.limits {
+                let id = keyIDs[named.key, default: keyNames.count]
+                if id == keyNames.count {
+                    keyIDs[named.key] = id
+                    keyNames.append(named.key)
+                }
+                eventKeys.append(id)
+            }
+            let beforeUses = live.uses(event, keys: eventKeys)
+            let afterUses = planned.uses(event, keys: eventKeys)
+            var namesRemoved = false
+            for named in event.limits
+            where before.entry(named: named.name) != nil && after.entry(named: named.name) == nil {
+                namesRemoved = true
+                removedNames.insert(named.name)
+            }
+            if namesRemoved { namingRemoved += 1 }
             named.removeAll(keepingCapacity: true)
             for use in beforeUses { named.insert(ids.before[use.limit]) }
             for use in afterUses { named.insert(ids.after[use.limit]) }
@@ -36,14 +58,13 @@ public enum Simulation {
             switch (refusedBefore, refusedAfter) {
             case (nil, let refused?):
                 let id = ids.after[refused.limit]
-                newly[id].add(afterUses[refused.use].key, at: event.time, bucket: refused.bucket)
+                newly[id].add(keyNames[afterUses[refused.use].key], at: event.time, bucket: refused.bucket)
             case (let refused?, nil):
                 let id = ids.before[refused.limit]
-                noLonger[id].add(beforeUses[refused.use].key, at: event.time, bucket: refused.bucket)
+                noLonger[id].add(keyNames[beforeUses[refused.use].key], at: event.time, bucket: refused.bucket)
             default: break
             }
         }
-        let show: (String) -> String = { $0 }
         var results: [SimulationReport.LimitResult] = []
         for id in 0..<ids.count {
             let old = ids.beforeEntry[id].map { before.entries[$0].limit }
@@ -53,9 +74,9 @@ public enum Simulation {
             let refusedAfter = ids.afterEntry[id].map { planned.refusedByLimit[$0].reduce(0, +) } ?? 0
             let busiest: [SimulationReport.BusyKey] =
                 if let entry = ids.afterEntry[id] {
-                    planned.busiest(entry, show: show)
+                    planned.busiest(entry, keys: keyNames)
                 } else {
-                    ids.beforeEntry[id].map { live.busiest($0, show: show) } ?? []
+                    ids.beforeEntry[id].map { live.busiest($0, keys: keyNames) } ?? []
                 }
             results.append(
                 SimulationReport.LimitResult(
@@ -66,8 +87,8 @@ public enum Simulation {
                     buckets: buckets(
                         old, new, before: ids.beforeEntry[id].map { live.refusedByLimit[$0] },
                         after: ids.afterEntry[id].map { planned.refusedByLimit[$0] }),
-                    newlyRefusedKeys: newly[id].report(show: show),
-                    noLongerRefusedKeys: noLonger[id].report(show: show),
+                    newlyRefusedKeys: newly[id].report(),
+                    noLongerRefusedKeys: noLonger[id].report(),
                     busiestKeys: busiest
                 ))
         }
@@ -86,8 +107,8 @@ public enum Simulation {
                 change: totalAfter - totalBefore, newlyRefused: newly.reduce(0) { $0 + $1.sends },
                 noLongerRefused: noLonger.reduce(0) { $0 + $1.sends },
                 newlyRefusedKeys: newly.reduce(0) { $0 + $1.first.count },
-                noLongerRefusedKeys: noLonger.reduce(0) { $0 + $1.first.count }),
-            limits: results
+                noLongerRefusedKeys: noLonger.reduce(0) { $0 + $1.first.count }, namingRemovedLimits: namingRemoved),
+            limits: results, removedLimitsNamed: removedNames.sorted()
         )
     }
 
@@ -170,21 +191,26 @@ public enum Simulation {
             refusedByLimit = policy.entries.map { Array(repeating: 0, count: $0.limit.buckets.count) }
         }
 
-        /// The limits of this policy `event` names, with their key values, in checking order; a limit two of its
-        /// names stand for (a live name and the name a plan renames it to) counts the send once per key value.
-        func uses(_ event: TrafficEvent) -> [(limit: Int, key: String)] {
-            var uses: [(limit: Int, key: String)] = []
-            for named in event.limits {
+        /// The limits of this policy `event` names, with their key values (as numbered in `keys`, parallel to the
+        /// event's limits), in checking order; a limit two of its names stand for (a live name and the name a plan
+        /// renames it to) counts the send once per key value.
+        func uses(_ event: TrafficEvent, keys: [Int]) -> [(limit: Int, key: Int)] {
+            var uses: [(limit: Int, key: Int)] = []
+            var sorted = true
+            for (named, key) in zip(event.limits, keys) {
                 guard let limit = policy.entry(named: named.name) else { continue }
-                if !uses.contains(where: { $0.limit == limit && $0.key == named.key }) {
-                    uses.append((limit, named.key))
-                }
+                guard !uses.contains(where: { $0.limit == limit && $0.key == key }) else { continue }
+                // Entries are in order of their names, so a send's uses in entry order are in the order the
+                // emulator checks them, by each limit's name now (a renamed limit moves).
+                if let last = uses.last, last.limit > limit { sorted = false }
+                uses.append((limit, key))
             }
+            if !sorted { uses.sort { $0.limit < $1.limit } }
             return uses
         }
 
         /// Offers the send; on a refusal returns the limit, the bucket's name and which of `uses` refused it.
-        mutating func offer(_ uses: [(limit: Int, key: String)], at time: Double) -> (
+        mutating func offer(_ uses: [(limit: Int, key: Int)], at time: Double) -> (
             limit: Int, bucket: String, use: Int
         )? {
             guard let refused = replay.offer(uses, at: time) else { return nil }
@@ -192,16 +218,28 @@ public enum Simulation {
             return (refused.limit, policy.entries[refused.limit].limit.buckets[refused.bucket].name, refused.use)
         }
 
-        func busiest(_ entry: Int, show: (String) -> String) -> [SimulationReport.BusyKey] {
+        /// The key values (named by `keys`) that came closest to a bucket's max, busiest first.
+        func busiest(_ entry: Int, keys names: [String]) -> [SimulationReport.BusyKey] {
             let buckets = policy.entries[entry].limit.buckets
-            let keys = replay.peaks(limit: entry).map { key, peaks in
-                let shares = zip(buckets, peaks).map { Double($1) / Double($0.max) }
-                return (key: key, peaks: peaks, share: shares.max() ?? 0)
+            var top: [(key: String, peaks: [Int], share: Double)] = []
+            replay.forEachPeak(limit: entry) { key, peak in
+                var share = 0.0
+                for (index, bucket) in buckets.enumerated() {
+                    share = max(share, Double(peak(index)) / Double(bucket.max))
+                }
+                // Only the busiest few are kept, so the keys are not all sorted.
+                if top.count == busiestKeys, let last = top.last,
+                    share < last.share || (share == last.share && names[key] > last.key)
+                {
+                    return
+                }
+                let candidate = (key: names[key], peaks: buckets.indices.map(peak), share: share)
+                top.insert(candidate, at: top.firstIndex { Self.busier(candidate, than: $0) } ?? top.endIndex)
+                if top.count > busiestKeys { top.removeLast() }
             }
-            let top = keys.sorted { $0.share != $1.share ? $0.share > $1.share : $0.key < $1.key }.prefix(busiestKeys)
             return top.map { key in
                 SimulationReport.BusyKey(
-                    key: show(key.key),
+                    key: key.key,
                     buckets: zip(buckets, key.peaks).map { bucket, peak in
                         .init(bucket: bucket.name, peak: peak, max: bucket.max, share: rounded(peak, bucket.max))
                     },
@@ -209,8 +247,14 @@ public enum Simulation {
             }
         }
 
+        private static func busier(
+            _ one: (key: String, peaks: [Int], share: Double), than other: (key: String, peaks: [Int], share: Double)
+        ) -> Bool {
+            one.share != other.share ? one.share > other.share : one.key < other.key
+        }
+
         private func rounded(_ peak: Int, _ max: Int) -> Double {
-            (Double(peak) / Double(max) * 100).rounded() / 100
+            (Double(peak) / Double(Swift.max(1, max)) * 100).rounded() / 100
         }
 
         private func rounded(_ peaks: [Int], _ buckets: [Bucket]) -> Double {
@@ -233,10 +277,10 @@ public enum Simulation {
             }
         }
 
-        func report(show: (String) -> String) -> [SimulationReport.KeySend] {
+        func report() -> [SimulationReport.KeySend] {
             first.sorted { $0.value.time != $1.value.time ? $0.value.time < $1.value.time : $0.key < $1.key }.map {
                 .init(
-                    key: show($0.key), at: Timestamp.format($0.value.time), bucket: $0.value.bucket,
+                    key: $0.key, at: Timestamp.format($0.value.time), bucket: $0.value.bucket,
                     sends: $0.value.sends)
             }
         }

@@ -19,6 +19,8 @@ public struct SimulationReport: Hashable, Sendable, Codable {
     public var totals: Totals
     /// One entry per limit of either policy, in order of name.
     public var limits: [LimitResult]
+    /// The limits the plan deletes that sends still name (see `Totals.namingRemovedLimits`), by name.
+    public var removedLimitsNamed: [String]
 
     /// The replayed traffic: where from, how many sends, and the time they span.
     public struct TrafficSummary: Hashable, Sendable, Codable {
@@ -50,6 +52,10 @@ public struct SimulationReport: Hashable, Sendable, Codable {
         public var newlyRefusedKeys: Int
         /// Distinct key values (per limit) with a send no longer refused.
         public var noLongerRefusedKeys: Int
+        /// Sends naming a limit the live policy has and the planned one does not (deleted): the API answers such a
+        /// send with 400 while apps still name the limit, so these are counted apart, though the replay lets them
+        /// through as a missing limit refuses nothing.
+        public var namingRemovedLimits: Int
     }
 
     /// How a limit differs between the two policies.
@@ -187,6 +193,7 @@ public struct SimulationReport: Hashable, Sendable, Codable {
         }
     }
 
-    /// Whether the planned policy refuses any send the live one admits.
-    public var refusesMore: Bool { totals.newlyRefused > 0 }
+    /// Whether the planned policy refuses any send the live one admits, or the API would reject sends that name a
+    /// deleted limit.
+    public var refusesMore: Bool { totals.newlyRefused > 0 || totals.namingRemovedLimits > 0 }
 }

@@ -37,7 +37,10 @@ public struct TrafficEvent: Hashable, Sendable {
         line: Int = 0
     ) {
         self.time = time
-        self.limits = limits.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        let inOrder: (LimitKey, LimitKey) -> Bool = { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        // Records from the API already have their keys in order; only others are sorted.
+        self.limits =
+            zip(limits, limits.dropFirst()).allSatisfy { !inOrder($1, $0) } ? limits : limits.sorted(by: inOrder)
         self.channel = channel
         self.workflow = workflow
         self.to = to
@@ -103,14 +106,26 @@ public struct Traffic: Sendable {
     public static func parse(_ data: Data, file: String) throws(Failure) -> Traffic {
         let read = data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Result<[TrafficEvent], Failure> in
             do throws(Failure) {
+                // A byte-order mark (spreadsheets write one before CSV) is not part of the text.
+                let hasMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+                let bytes = hasMark ? UnsafeRawBufferPointer(rebasing: bytes[3...]) : bytes
                 var first = 0
                 while first < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[first]) { first += 1 }
-                guard first < bytes.count else { return .success([]) }
-                if bytes[first] == UInt8(ascii: "{") {
+                guard first < bytes.count else {
+                    throw Failure(file: file, line: nil, message: "the traffic file holds no sends")
+                }
+                switch bytes[first] {
+                case UInt8(ascii: "{"):
                     if let page = try searchPage(bytes, file: file) { return .success(page) }
                     return .success(try jsonLines(bytes, file: file))
+                case UInt8(ascii: "["):
+                    throw Failure(
+                        file: file, line: line(of: first, in: bytes),
+                        message: "a JSON array is not a traffic file: write one record per line (JSON lines), or "
+                            + "save a whole search page ({\"records\": [...]})")
+                default:
+                    return .success(try CSVTraffic.events(bytes, file: file))
                 }
-                return .success(try CSVTraffic.events(bytes, file: file))
             } catch {
                 return .failure(error)
             }
@@ -223,8 +238,8 @@ public struct Traffic: Sendable {
         var to: String?
         try reader.object { key, reader throws(JSONPullReader.Failure) in
             switch key {
-            case "dateCreated": time = try reader.optionalString()
-            case "timestamp": timestamp = try reader.optionalString()
+            case "dateCreated": time = try Self.time(&reader)
+            case "timestamp": timestamp = try Self.time(&reader)
             case "channel": channel = try reader.optionalString()
             case "workflow": workflow = try reader.optionalString()
             case "to": to = try reader.optionalString()
@@ -245,10 +260,22 @@ public struct Traffic: Sendable {
             return .failure(RecordProblem(message: "the record has no dateCreated or timestamp"))
         }
         guard let seconds = Timestamp.parse(text) else {
-            return .failure(RecordProblem(message: "'\(text)' is not an RFC 3339 time or seconds since 1970"))
+            return .failure(RecordProblem(message: Self.notATime(text)))
         }
         return .success(
             TrafficEvent(time: seconds, limits: limits, channel: channel, workflow: workflow, to: to, line: line))
+    }
+
+    /// A time field's text: a string, or a number of seconds since 1970 as written.
+    private static func time(_ reader: inout JSONPullReader) throws(JSONPullReader.Failure) -> String? {
+        if reader.null() { return nil }
+        if let seconds = try? reader.int() { return String(seconds) }
+        return try reader.string()
+    }
+
+    /// The error for a time that cannot be read; a key value in the wrong column is masked.
+    static func notATime(_ text: String) -> String {
+        "'\(KeyMask.maskIfPersonal(text))' is not an RFC 3339 time (years 1 to 9999) or seconds since 1970"
     }
 
     /// The 1-based line of byte `offset`.

@@ -52,6 +52,9 @@ struct SimulateCommandTests {
             #expect(totals["sends"] == expected["events"] as? Int)
             #expect(totals["refusedBefore"] == live["refused"] as? Int)
             #expect(totals["refusedAfter"] == desired["refused"] as? Int)
+            // limit_on_email is deleted (--allow-delete) and still named: the API would refuse those sends.
+            #expect(totals["namingRemovedLimits"] == 183)
+            #expect(report["removedLimitsNamed"] as? [String] == ["limit_on_email"])
             let changes = try #require(expected["changes"] as? [String: [String: Any]])
             #expect(totals["newlyRefused"] == changes.values.reduce(0) { $0 + ($1["newlyRefusedSends"] as! Int) })
             #expect(totals["noLongerRefused"] == changes.values.reduce(0) { $0 + ($1["noLongerRefusedSends"] as! Int) })

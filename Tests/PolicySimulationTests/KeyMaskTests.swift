@@ -8,6 +8,7 @@ struct KeyMaskTests {
         arguments: [
             ("+41791234573", "+4179•••••73"),
             ("+12025550143", "+1202•••••43"),
+            ("+35312345", "+3•••••45"),
             ("alice@example.org", "a•••@example.org"),
             ("carol+otp@example.com", "c•••@example.com"),
             ("198.51.100.7", "198.51.100.•"),

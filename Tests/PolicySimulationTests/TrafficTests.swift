@@ -56,6 +56,14 @@ struct TrafficTests {
         #expect(traffic.events.map(\.line) == [6, 5, 8])
     }
 
+    @Test("a byte-order mark is skipped; a number of seconds is a time in JSON too")
+    func markAndNumbers() throws {
+        let traffic = try Self.parse(
+            "\u{FEFF}{\"timestamp\":1795161600,\"limits\":{\"limit_on_ip\":\"198.51.100.7\",\"limit_on_phone\":\"+41791234573\"}}\n"
+        )
+        #expect(Self.shape(traffic) == [Self.expected[0]])
+    }
+
     @Test("CSV: a timestamp column, then a column per limit; an empty cell names no key; quotes and CRLF")
     func csv() throws {
         let traffic = try Self.parse(
@@ -78,7 +86,7 @@ struct TrafficTests {
             ),
             (
                 "{\"dateCreated\":\"20 Nov 2026\"}\n",
-                "traffic:1: '20 Nov 2026' is not an RFC 3339 time or seconds since 1970"
+                "traffic:1: '20 Nov 2026' is not an RFC 3339 time (years 1 to 9999) or seconds since 1970"
             ),
             (
                 "{\"dateCreated\":\"2026-11-20T08:00:00Z\",\"limits\":{\"a\":7}}\n",
@@ -86,7 +94,7 @@ struct TrafficTests {
             ),
             (
                 "timestamp,a\n2026-11-20T08:00:00Z,x\n2026-11-31T08:00:00Z,y\n",
-                "traffic:3: '2026-11-31T08:00:00Z' is not an RFC 3339 time or seconds since 1970"
+                "traffic:3: '2026-11-31T08:00:00Z' is not an RFC 3339 time (years 1 to 9999) or seconds since 1970"
             ),
             ("timestamp,a\n2026-11-20T08:00:00Z,x,y\n", "traffic:2: 3 cells where the header has 2"),
             (

@@ -15,10 +15,11 @@ Inputs
 Semantics
   1. Events are sorted by time, stably: sends of the same second keep their order in the file.
   2. Each policy is replayed on its own, from empty history (nothing before the first event counts).
-  3. For an event at time `now`, the names of its `limits` map are taken in byte order of the name as written in
-     the event. A name resolves to the policy's limit of that name, or else to the policy's limit whose
-     previousName is that name, or else to nothing. A name that resolves to nothing refuses nothing and counts
-     nothing.
+  3. For an event at time `now`, each name of its `limits` map resolves to the policy's limit of that name, or
+     else to the policy's limit whose previousName is that name, or else to nothing. A name that resolves to
+     nothing refuses nothing and counts nothing. The resolved limits are taken in byte order of the name the
+     policy gives them (the emulator checks a send's limits by their names, and after a rename the apps send
+     the new one).
   4. For each name that resolves to limit L (in the order of 3), with key value K = the event's value for that
      name, and for each bucket B of L in declared order: count the sends already ADMITTED under this policy that
      were counted for L with key value K at times t with now - B.interval < t <= now (so same-second sends
@@ -153,10 +154,11 @@ def replay(policy, ordered):
     for event in ordered:
         now = event["t"]
         resolved = []
-        for name in sorted(event["limits"], key=lambda n: n.encode("utf-8")):
+        for name in event["limits"]:
             limit = resolve(policy, name)
             if limit is not None:
                 resolved.append((limit, str(event["limits"][name])))
+        resolved.sort(key=lambda pair: pair[0].name.encode("utf-8"))
         refusal = None
         for limit, key in resolved:
             times = admitted.get((limit.name, key), [])
