@@ -82,9 +82,14 @@ extension LimitEngine {
         /// index and key value each, in checking order. Returns the refusal, or nil when the send is admitted and
         /// counted.
         public mutating func offer(_ uses: [(limit: Int, key: Key)], at time: Double) -> Refused? {
+            offer(uses[...], at: time)
+        }
+
+        /// `offer(_:at:)` for uses kept in a larger array; `Refused.use` counts from the slice's start.
+        public mutating func offer(_ uses: ArraySlice<(limit: Int, key: Key)>, at time: Double) -> Refused? {
             precondition(time >= lastTime, "a replay's sends are offered in time order")
             lastTime = time
-            for (position, use) in uses.enumerated() {
+            for (position, use) in zip(0..., uses) {
                 let refused = Self.check(
                     &histories[use.limit], use.key, buckets[use.limit], forgetting: time - horizons[use.limit],
                     at: time)

@@ -1,3 +1,4 @@
+import Dispatch
 public import LimitEngine
 public import PolicyModel
 
@@ -30,6 +31,9 @@ public enum Simulation {
         var keyIDs: [String: Int] = [:]
         var keyNames: [String] = []
         var eventKeys: [Int] = []
+        // Each policy's uses of every send, in one array per policy (send i's from starts[i] to starts[i + 1]).
+        var beforeUses = Uses(capacity: traffic.events.count)
+        var afterUses = Uses(capacity: traffic.events.count)
         for event in traffic.events {
             eventKeys.removeAll(keepingCapacity: true)
             for named in event.limits {
@@ -40,28 +44,45 @@ public enum Simulation {
                 }
                 eventKeys.append(id)
             }
-            let beforeUses = live.uses(event, keys: eventKeys)
-            let afterUses = planned.uses(event, keys: eventKeys)
+            let before = live.uses(event, keys: eventKeys)
+            let after = planned.uses(event, keys: eventKeys)
+            beforeUses.append(before)
+            afterUses.append(after)
             var namesRemoved = false
             for named in event.limits
-            where before.entry(named: named.name) != nil && after.entry(named: named.name) == nil {
+            where live.policy.entry(named: named.name) != nil && planned.policy.entry(named: named.name) == nil {
                 namesRemoved = true
                 removedNames.insert(named.name)
             }
             if namesRemoved { namingRemoved += 1 }
             named.removeAll(keepingCapacity: true)
-            for use in beforeUses { named.insert(ids.before[use.limit]) }
-            for use in afterUses { named.insert(ids.after[use.limit]) }
+            for use in before { named.insert(ids.before[use.limit]) }
+            for use in after { named.insert(ids.after[use.limit]) }
             for id in named { sends[id] += 1 }
-            let refusedBefore = live.offer(beforeUses, at: event.time)
-            let refusedAfter = planned.offer(afterUses, at: event.time)
-            switch (refusedBefore, refusedAfter) {
+        }
+        // The two replays are independent: each runs on a core of its own.
+        let times = traffic.events.map(\.time)
+        let (liveUses, plannedUses) = (beforeUses, afterUses)
+        let sides = Replays(live: live, planned: planned)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                sides.liveOutcomes = sides.live.replay(liveUses, at: times)
+            } else {
+                sides.plannedOutcomes = sides.planned.replay(plannedUses, at: times)
+            }
+        }
+        live = sides.live
+        planned = sides.planned
+        for (index, event) in traffic.events.enumerated() {
+            switch (sides.liveOutcomes[index], sides.plannedOutcomes[index]) {
             case (nil, let refused?):
                 let id = ids.after[refused.limit]
-                newly[id].add(keyNames[afterUses[refused.use].key], at: event.time, bucket: refused.bucket)
+                newly[id].add(
+                    keyNames[afterUses.use(refused.use, of: index).key], at: event.time, bucket: refused.bucket)
             case (let refused?, nil):
                 let id = ids.before[refused.limit]
-                noLonger[id].add(keyNames[beforeUses[refused.use].key], at: event.time, bucket: refused.bucket)
+                noLonger[id].add(
+                    keyNames[beforeUses.use(refused.use, of: index).key], at: event.time, bucket: refused.bucket)
             default: break
             }
         }
@@ -178,6 +199,37 @@ public enum Simulation {
         }
     }
 
+    /// Every send's uses of one policy's limits, in one array.
+    struct Uses {
+        var all: [(limit: Int, key: Int)] = []
+        var starts: [Int] = [0]
+
+        init(capacity: Int) { starts.reserveCapacity(capacity + 1) }
+
+        mutating func append(_ uses: [(limit: Int, key: Int)]) {
+            all += uses
+            starts.append(all.count)
+        }
+
+        subscript(send: Int) -> ArraySlice<(limit: Int, key: Int)> { all[starts[send]..<starts[send + 1]] }
+
+        /// The `position`th use of send `send`.
+        func use(_ position: Int, of send: Int) -> (limit: Int, key: Int) { all[starts[send] + position] }
+    }
+
+    /// The two replays while they run on two threads: each thread touches only its own side and outcomes.
+    final class Replays: @unchecked Sendable {
+        var live: Side
+        var planned: Side
+        var liveOutcomes: [(limit: Int, bucket: String, use: Int)?] = []
+        var plannedOutcomes: [(limit: Int, bucket: String, use: Int)?] = []
+
+        init(live: Side, planned: Side) {
+            self.live = live
+            self.planned = planned
+        }
+    }
+
     /// One policy's replay and its refusal counts.
     struct Side {
         let policy: SimulatedPolicy
@@ -209,8 +261,13 @@ public enum Simulation {
             return uses
         }
 
+        /// Offers every send in order: the outcome of each.
+        mutating func replay(_ uses: Uses, at times: [Double]) -> [(limit: Int, bucket: String, use: Int)?] {
+            times.indices.map { offer(uses[$0], at: times[$0]) }
+        }
+
         /// Offers the send; on a refusal returns the limit, the bucket's name and which of `uses` refused it.
-        mutating func offer(_ uses: [(limit: Int, key: Int)], at time: Double) -> (
+        mutating func offer(_ uses: ArraySlice<(limit: Int, key: Int)>, at time: Double) -> (
             limit: Int, bucket: String, use: Int
         )? {
             guard let refused = replay.offer(uses, at: time) else { return nil }

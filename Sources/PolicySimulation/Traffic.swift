@@ -117,7 +117,7 @@ public struct Traffic: Sendable {
                 switch bytes[first] {
                 case UInt8(ascii: "{"):
                     if let page = try searchPage(bytes, file: file) { return .success(page) }
-                    return .success(try jsonLines(bytes, file: file))
+                    return .success(try jsonLinesInParallel(bytes, file: file))
                 case UInt8(ascii: "["):
                     throw Failure(
                         file: file, line: line(of: first, in: bytes),
@@ -192,10 +192,47 @@ public struct Traffic: Sendable {
         }
     }
 
-    private static func jsonLines(_ bytes: UnsafeRawBufferPointer, file: String) throws(Failure) -> [TrafficEvent] {
+    /// JSON lines read in two halves at once (split at a line break) when the file is large; the first error in
+    /// the file's order is the one thrown.
+    private static func jsonLinesInParallel(_ bytes: UnsafeRawBufferPointer, file: String) throws(Failure)
+        -> [TrafficEvent]
+    {
+        guard bytes.count >= 1 << 20, let split = bytes[(bytes.count / 2)...].firstIndex(of: 0x0A) else {
+            return try jsonLines(bytes, file: file, firstLine: 1)
+        }
+        nonisolated(unsafe) let firstHalf = UnsafeRawBufferPointer(rebasing: bytes[0...split])
+        nonisolated(unsafe) let secondHalf = UnsafeRawBufferPointer(rebasing: bytes[(split + 1)...])
+        let linesBefore = firstHalf.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let halves = Halves()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let result = Result { () throws(Failure) -> [TrafficEvent] in
+                index == 0
+                    ? try jsonLines(firstHalf, file: file, firstLine: 1)
+                    : try jsonLines(secondHalf, file: file, firstLine: linesBefore + 1)
+            }
+            halves.set(index, result)
+        }
+        return try halves.results[0]!.get() + halves.results[1]!.get()
+    }
+
+    /// What the two threads of `jsonLinesInParallel` read; each sets only its own slot.
+    private final class Halves: @unchecked Sendable {
+        var results: [Result<[TrafficEvent], Failure>?] = [nil, nil]
+        private let lock = NSLock()
+
+        func set(_ index: Int, _ result: Result<[TrafficEvent], Failure>) {
+            lock.lock()
+            results[index] = result
+            lock.unlock()
+        }
+    }
+
+    private static func jsonLines(_ bytes: UnsafeRawBufferPointer, file: String, firstLine: Int) throws(Failure)
+        -> [TrafficEvent]
+    {
         var events: [TrafficEvent] = []
         var start = 0
-        var number = 0
+        var number = firstLine - 1
         while start < bytes.count {
             number += 1
             let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count

@@ -115,6 +115,27 @@ struct TrafficTests {
         }
     }
 
+    @Test("a large file is read in two halves at once: the same events, and a bad line still named exactly")
+    func largeFile() throws {
+        let line =
+            #"{"dateCreated":"2026-11-20T08:00:00Z","limits":{"limit_on_phone":"+41791234573"},"padding":"\#(String(repeating: "x", count: 200))"}"#
+        let count = 6_000  // well over 1 MB
+        var lines = Array(repeating: line, count: count)
+        lines[count - 10] = #"{"dateCreated":"2026-11-20T08:00:00Z","limits":{"limit_on_phone":7}}"#
+        #expect(throws: Traffic.Failure.self) { try Self.parse(lines.joined(separator: "\n")) }
+        do {
+            _ = try Self.parse(lines.joined(separator: "\n"))
+        } catch {
+            #expect(error.description == "traffic:\(count - 9): limits.limit_on_phone is not a string")
+        }
+        lines[count - 10] = line
+        lines[3] = #"{"timestamp":"2026-11-20T07:00:00Z","limits":{}}"#
+        let traffic = try Self.parse(lines.joined(separator: "\n"))
+        #expect(traffic.events.count == count)
+        #expect(traffic.events.first?.line == 4)
+        #expect(traffic.events.last?.line == count)
+    }
+
     @Test("a missing file says so")
     func missingFile() {
         do {
