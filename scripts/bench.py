@@ -693,8 +693,22 @@ def bench_simulate(events, limits, binaries, work, runs, deadline, timeout):
         samples.append(result)
         say(f"   simulate run {run + 1}/{runs}: {result['wallMs']} ms, RSS {result['rssMB']} MB, refused "
             f"{result['refusedBefore']} live → {result['refusedAfter']} planned ({result['newlyRefused']} newly)")
+    # The same command without traffic, so the replay's own cost (reading the file and both replays) shows.
+    plans = []
+    for run in range(runs):
+        deadline.check("simulate")
+        result = run_measured([policy, "plan", "desired", "--skip-tests"], folder, min(timeout, deadline.left()),
+                              os.path.join(folder, "plan.out"), env)
+        if result["exit"] != 0:
+            raise SystemExit(f"bench: plan exited {result['exit']}:\n"
+                             + open(os.path.join(folder, "plan.out.err")).read()[-3000:])
+        plans.append(result["wallMs"])
     last = samples[-1]
-    return {"events": events, "limits": limits, "wallMs": median([s["wallMs"] for s in samples]),
+    wall = median([s["wallMs"] for s in samples])
+    plan_wall = median(plans)
+    say(f"   plan of the same manifests without traffic: {plan_wall} ms")
+    return {"events": events, "limits": limits, "wallMs": wall, "planWallMs": plan_wall,
+            "replayMs": round(wall - plan_wall, 1),
             "rssMB": median([s["rssMB"] for s in samples]), "sends": last["sends"],
             "refusedBefore": last["refusedBefore"], "refusedAfter": last["refusedAfter"],
             "newlyRefused": last["newlyRefused"], "trafficBytes": os.path.getsize(traffic)}
@@ -1268,7 +1282,8 @@ def print_report(report):
         out.append(f"Simulate: {fmt(s['events'])} recorded sends through {fmt(s['limits'])} limits, live and planned "
                    f"(mitto-policy simulate, embedded emulator): wall {fmt(s['wallMs'], ' ms')}, "
                    f"RSS {fmt(s['rssMB'], ' MB')}, refused {fmt(s['refusedBefore'])} live -> "
-                   f"{fmt(s['refusedAfter'])} planned")
+                   f"{fmt(s['refusedAfter'])} planned; the replay (the command less a plan of the same manifests, "
+                   f"{fmt(s['planWallMs'], ' ms')}): {fmt(s['replayMs'], ' ms')}")
         out.append(f"{fmt(s['trafficBytes'])} bytes of JSON lines over 24 hours, a tenth of the limits' bursts "
                    f"tightened in the plan; {fmt(s['newlyRefused'])} sends newly refused"
                    + ("" if s["sends"] == s["events"] else f" (NOT every send replayed: {fmt(s['sends'])})"))

@@ -60,6 +60,19 @@ extension LimitEngine {
                 }
             }
 
+            /// The first full bucket at `time`, after forgetting the sends no window can count; run in place, so
+            /// the history is not copied (with its array) for each send.
+            mutating func firstFull(_ buckets: [Bucket], forgetting cutoff: Double, at time: Double) -> (
+                bucket: Int, count: Int
+            )? {
+                forget(before: cutoff)
+                for (position, bucket) in buckets.enumerated() {
+                    let window = Window(bucket, admitted: admitted, at: time)
+                    if window.retryAfter != nil { return (position, window.count) }
+                }
+                return nil
+            }
+
             /// Forgets the sends that left the longest window, compacting once they are most of the array.
             mutating func forget(before cutoff: Double) {
                 while start < times.count && times[start] <= cutoff { start += 1 }
@@ -112,13 +125,7 @@ extension LimitEngine {
             at time: Double
         ) -> (bucket: Int, count: Int)? {
             guard let index = histories.index(forKey: key) else { return nil }
-            histories.values[index].forget(before: cutoff)
-            let admitted = histories.values[index].admitted
-            for (position, bucket) in buckets.enumerated() {
-                let window = Window(bucket, admitted: admitted, at: time)
-                if window.retryAfter != nil { return (position, window.count) }
-            }
-            return nil
+            return histories.values[index].firstFull(buckets, forgetting: cutoff, at: time)
         }
 
         /// Counts an admitted send for one key value and raises the peaks its windows reached.

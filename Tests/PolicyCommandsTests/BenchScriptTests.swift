@@ -24,7 +24,8 @@ struct BenchScriptTests {
     ]
     /// The numbers of the simulate entry.
     static let simulateFigures = [
-        "events", "limits", "wallMs", "rssMB", "sends", "refusedBefore", "refusedAfter", "trafficBytes",
+        "events", "limits", "wallMs", "planWallMs", "replayMs", "rssMB", "sends", "refusedBefore", "refusedAfter",
+        "trafficBytes",
     ]
 
     @Test("--quick --json: every figure of every size, apply parallelism, simulate and emulator row is a number")
