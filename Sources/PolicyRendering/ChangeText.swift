@@ -8,7 +8,9 @@ enum ChangeText {
     static let indent = "    "
 
     /// `~ workflow.login [loosen] (renamed from signin)  policy/workflows.yaml:2:3`.
-    static func header(_ change: PlannedChange, style: TextStyle, showsRisk: Bool = true) -> String {
+    static func header(
+        _ change: PlannedChange, style: TextStyle, showsRisk: Bool = true, label: String? = nil
+    ) -> String {
         let mark = "\(change.action.symbol) \(change.address)"
         var line =
             switch change.action {
@@ -17,6 +19,7 @@ enum ChangeText {
             case .delete: style.red(mark)
             }
         if showsRisk { line += " " + riskLabel(change.risk, style: style) }
+        if let label { line += " " + label }
         if let renamedFrom = change.renamedFrom { line += " (renamed from \(renamedFrom))" }
         if let source = change.source { line += "  " + style.dim(source.description) }
         return line
@@ -29,6 +32,25 @@ enum ChangeText {
         case .tighten: "[tighten]"
         case .neutral: style.dim("[neutral]")
         }
+    }
+
+    /// What a drifted object's difference does to protection: the plan's risk read backwards (applying the manifest
+    /// would tighten what someone loosened in the account). `loosened`, `tightened`, `changed`, or `missing` for a
+    /// missing object whose absence loosens nothing.
+    static func driftRisk(_ change: PlannedChange) -> String {
+        switch (change.risk, change.action) {
+        case (.tighten, _): "loosened"
+        case (.loosen, _): "tightened"
+        case (.neutral, .create): "missing"
+        case (.neutral, _): "changed"
+        }
+    }
+
+    /// `[loosened outside the manifests]`, in red for a loosening.
+    static func driftLabel(_ change: PlannedChange, style: TextStyle) -> String {
+        let risk = driftRisk(change)
+        let text = risk == "missing" ? "[missing from the account]" : "[\(risk) outside the manifests]"
+        return risk == "loosened" ? style.red(text) : risk == "tightened" ? text : style.dim(text)
     }
 
     /// The lines under a change, indented: a new object's fields, an update's changed fields, or what a delete

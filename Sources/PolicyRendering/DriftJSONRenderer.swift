@@ -1,7 +1,8 @@
 public import PolicyPlanner
 
 /// A drift report as JSON, the stable contract for tools: `formatVersion`, `inSync`, counts, and the changed,
-/// missing and unmanaged objects. Changed fields name their sides `live` and `manifest`, so a reader never has to
+/// missing and unmanaged objects; each changed or missing one with its `risk`: `loosened`, `tightened` or `changed`
+/// outside the manifests, or `missing` for an absent object whose absence loosens nothing. Changed fields name their sides `live` and `manifest`, so a reader never has to
 /// remember which way round a plan's `before` and `after` go. Durations are seconds.
 public struct DriftJSONRenderer: ReportRenderer {
     /// The version of this JSON shape; it changes only when a field changes meaning or goes away.
@@ -28,6 +29,7 @@ public struct DriftJSONRenderer: ReportRenderer {
             var address: String
             var kind: String
             var name: String
+            var risk: String
             var sid: String?
             var fields: [Field]
             var live: JSONDocument.Object?
@@ -40,6 +42,7 @@ public struct DriftJSONRenderer: ReportRenderer {
             var address: String
             var kind: String
             var name: String
+            var risk: String
             var manifest: JSONDocument.Object?
             var source: JSONDocument.Source?
         }
@@ -72,7 +75,7 @@ public struct DriftJSONRenderer: ReportRenderer {
             changed: report.changed.map { change in
                 Document.Changed(
                     address: change.address.description, kind: change.address.kind.rawValue,
-                    name: change.address.name, sid: change.sid,
+                    name: change.address.name, risk: ChangeText.driftRisk(change), sid: change.sid,
                     fields: change.fields.map {
                         .init(
                             field: $0.field, live: .init($0.before), manifest: .init($0.after), duration: $0.isDuration)
@@ -85,7 +88,8 @@ public struct DriftJSONRenderer: ReportRenderer {
             missing: report.missing.map { change in
                 Document.Missing(
                     address: change.address.description, kind: change.address.kind.rawValue,
-                    name: change.address.name, manifest: change.after.map(JSONDocument.Object.init),
+                    name: change.address.name, risk: ChangeText.driftRisk(change),
+                    manifest: change.after.map(JSONDocument.Object.init),
                     source: change.source.map(JSONDocument.Source.init)
                 )
             },

@@ -27,12 +27,12 @@ public struct DriftMarkdownRenderer: ReportRenderer {
             tables.append(
                 .init(
                     title: "Changed", note: "Live fields differ from the manifests.",
-                    columns: ["Object", "Fields", "Source"],
+                    columns: ["Object", "Fields", "Risk", "Source"],
                     rows: report.changed.map { change in
                         [
                             MarkdownComment.code(change.address.description),
                             change.fields.map { MarkdownComment.code($0.field) }.joined(separator: ", "),
-                            source(change),
+                            risk(change), source(change),
                         ]
                     }
                 )
@@ -42,8 +42,8 @@ public struct DriftMarkdownRenderer: ReportRenderer {
             tables.append(
                 .init(
                     title: "Missing", note: "Declared in the manifests, absent from the account.",
-                    columns: ["Object", "Source"],
-                    rows: report.missing.map { [MarkdownComment.code($0.address.description), source($0)] }
+                    columns: ["Object", "Risk", "Source"],
+                    rows: report.missing.map { [MarkdownComment.code($0.address.description), risk($0), source($0)] }
                 )
             )
         }
@@ -62,6 +62,12 @@ public struct DriftMarkdownRenderer: ReportRenderer {
             detailsNote: "Changed fields read `live → manifest`.",
             details: (report.changed + report.missing).map(details), detailNoun: "object", limit: characterLimit
         ).render()
+    }
+
+    /// `⚠️ **loosened**` outside the manifests stands out, as a plan's loosening does.
+    private func risk(_ change: PlannedChange) -> String {
+        let risk = ChangeText.driftRisk(change)
+        return risk == "loosened" ? "⚠️ **loosened**" : risk
     }
 
     private func source(_ change: PlannedChange) -> String {

@@ -15,18 +15,27 @@ public struct DriftTextRenderer: ReportRenderer {
     /// `No drift. The account matches the manifests.`
     public func render(_ report: DriftReport) -> String {
         var lines = [style.bold("Drift check of environment \(report.environment)")]
-        // Risk labels are left out: they describe applying the manifest, which reads backwards in a drift report.
+        // The plan's risk labels describe applying the manifest, which reads backwards here: each difference is
+        // labelled by what it did to the account's protection instead.
         if !report.changed.isEmpty {
             lines += ["", style.bold("Changed in the account (live → manifest):")]
             for change in report.changed {
-                lines += [""] + [ChangeText.header(change, style: style, showsRisk: false)]
+                lines +=
+                    [""] + [
+                        ChangeText.header(
+                            change, style: style, showsRisk: false, label: ChangeText.driftLabel(change, style: style))
+                    ]
                 lines += ChangeText.body(change, style: style, showsRisk: false)
             }
         }
         if !report.missing.isEmpty {
             lines += ["", style.bold("Missing from the account (declared in the manifests):")]
             for change in report.missing {
-                lines += [""] + [ChangeText.header(change, style: style, showsRisk: false)]
+                lines +=
+                    [""] + [
+                        ChangeText.header(
+                            change, style: style, showsRisk: false, label: ChangeText.driftLabel(change, style: style))
+                    ]
                 lines += ChangeText.body(change, style: style, showsRisk: false)
             }
         }

@@ -54,7 +54,8 @@ struct EndToEndTests {
             }
             let drift = try fixture.run(["drift", "--env", "test"])
             #expect(drift.status == 2)
-            #expect(drift.stdout.contains("~ limit.limit_on_phone"))
+            // Raised from 3 to 50 by hand: loosened, said as what happened to the account.
+            #expect(drift.stdout.contains("~ limit.limit_on_phone [loosened outside the manifests]"))
             #expect(drift.stdout.contains("buckets[burst].max: 50 → 3"))
             #expect(drift.stdout.contains("limit.stray"))
             #expect(!drift.stdout.contains("legacy_ip"))
@@ -64,6 +65,7 @@ struct EndToEndTests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             #expect(object["inSync"] as? Bool == false)
             #expect(object["formatVersion"] as? Int == 1)
+            #expect((object["changed"] as? [[String: Any]])?.first?["risk"] as? String == "loosened")
         }
     }
 

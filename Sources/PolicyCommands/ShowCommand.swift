@@ -1,0 +1,63 @@
+import ArgumentParser
+import PolicyRendering
+
+/// `mitto-policy show`: a saved plan, rendered as `plan` showed it.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show a saved plan (from plan -out FILE) as plan showed it, in text, JSON or Markdown.",
+        discussion: """
+            Reads only the file: no manifest and no account. The JSON is the same document plan --format json \
+            prints (formatVersion \(PlanJSONRenderer.formatVersion)), so a pipeline can review the saved plan \
+            with the tools it uses on plans.
+            """
+    )
+
+    @Option(help: "text, json or markdown (for a pull-request comment).")
+    var format: PlanFormat = .text
+
+    @Flag(name: .long, help: "Write no colour codes (NO_COLOR does the same).")
+    var noColor = false
+
+    @Argument(help: ArgumentHelp("The saved plan.", valueName: "plan"))
+    var file: String
+
+    func run() throws {
+        let console = Console()
+        guard let saved = try SavedPlan.read(file) else {
+            throw fail("\(file) is not a saved plan (no such file, or not one): make one with plan -out \(file)")
+        }
+        switch format {
+        case .text: console.write(PlanTextRenderer(style: console.style(noColor: noColor)).render(saved.plan))
+        case .json: console.write(PlanJSONRenderer().render(saved.plan))
+        case .markdown: console.write(PlanMarkdownRenderer().render(saved.plan))
+        }
+    }
+}
+
+/// `mitto-policy completion`: a shell completion script.
+struct CompletionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "completion",
+        abstract: "Print the completion script for bash, zsh or fish.",
+        discussion: """
+            bash: source <(mitto-policy completion bash), or save it under /etc/bash_completion.d/. zsh: save it as \
+            _mitto-policy in a folder of $fpath. fish: save it as ~/.config/fish/completions/mitto-policy.fish.
+            """
+    )
+
+    /// The shells a script is printed for.
+    enum Shell: String, ExpressibleByArgument, CaseIterable {
+        case bash
+        case zsh
+        case fish
+    }
+
+    @Argument(help: "bash, zsh or fish.")
+    var shell: Shell
+
+    func run() {
+        let script = MittoPolicyCommand.completionScript(for: CompletionShell(rawValue: shell.rawValue) ?? .bash)
+        Console().write(script.hasSuffix("\n") ? script : script + "\n")
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import MittoTestSupport
+import Testing
+
+/// `mitto-policy show` and `mitto-policy completion`, through the built binary.
+@Suite("mitto-policy show and completion")
+struct ShowCommandTests {
+    @Test("show renders a saved plan exactly as plan printed it, in every format")
+    func showMatchesPlan() async throws {
+        try await PlanCommandTests.withQuickstart { directory in
+            let saved = try CommandRunner.run(["plan", "quickstart", "-out", "saved.plan"], in: directory)
+            #expect(saved.status == 0, "\(saved.stderr)")
+            for format in ["text", "json", "markdown"] {
+                let plan = try CommandRunner.run(["plan", "quickstart", "--format", format], in: directory)
+                let shown = try CommandRunner.run(["show", "saved.plan", "--format", format], in: directory)
+                #expect(shown.status == 0, "\(shown.stderr)")
+                #expect(shown.stdout == plan.stdout, "show --format \(format) differs from plan")
+            }
+            let missing = try CommandRunner.run(["show", "nothing.plan"], in: directory)
+            #expect(missing.status == 1)
+            #expect(
+                missing.stderr
+                    == "mitto-policy: error: nothing.plan is not a saved plan (no such file, or not one): make one "
+                    + "with plan -out nothing.plan\n")
+            let manifest = try CommandRunner.run(["show", "quickstart/policy.yaml"], in: directory)
+            #expect(manifest.status == 1)
+        }
+    }
+
+    @Test(
+        "completion prints a script for each shell that names the commands",
+        arguments: [
+            ("bash", "-F _mitto-policy mitto-policy"), ("zsh", "#compdef mitto-policy"),
+            ("fish", "complete -c 'mitto-policy'"),
+        ])
+    func completion(shell: String, marker: String) throws {
+        let result = try CommandRunner.run(["completion", shell])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(marker))
+        for command in ["simulate", "export-traffic", "plan", "show"] {
+            #expect(result.stdout.contains(command), "\(shell) completion does not name \(command)")
+        }
+    }
+}
