@@ -19,9 +19,13 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var planning: PlanningOptions
+    @OptionGroup var scoping: ScopeOptions
 
     @Flag(help: "Apply without asking.")
     var autoApprove = false
+
+    @Option(help: "text, or json: the apply report as JSON on standard output (the plan goes to standard error).")
+    var format: OutputFormat = .text
 
     @Option(help: "How many API calls at once.")
     var parallelism = 4
@@ -41,6 +45,9 @@ struct ApplyCommand: AsyncParsableCommand {
         let console = Console()
         let pacer = RequestPacer(rate: rate, burst: parallelism)
         if paths.count == 1, let saved = try SavedPlan.read(paths[0]) {
+            guard !scoping.scope.isPartial else {
+                throw fail("--target and --exclude choose what a plan covers; a saved plan is applied as it was made")
+            }
             try await applySaved(saved, console: console, pacer: pacer)
             return
         }
@@ -49,24 +56,32 @@ struct ApplyCommand: AsyncParsableCommand {
         let autoApprove = self.autoApprove
         let parallelism = self.parallelism
         let planning = self.planning
+        let scope = scoping.scope
         let report: ApplyReport? = try await reportingFailures {
-            let planOptions = try session.planOptions(allowDelete: planning.allowDelete, force: planning.force)
+            let planOptions = try session.planOptions(
+                allowDelete: planning.allowDelete, force: planning.force, scope: scope)
             return try await Target.with(session.environment, pacer: pacer, parallelism: parallelism) { api in
                 let plan = try await session.plan(api, options: planOptions)
-                console.write(PlanTextRenderer(style: session.style).render(plan))
+                showPlan(plan, style: session.style, console: console)
                 if plan.isRefused { throw fail("the plan crosses a safety threshold; nothing was applied") }
                 guard !plan.isEmpty else { return nil }
                 try Self.confirm(plan, autoApprove: autoApprove, console: console)
                 return await Self.execute(plan, api: api, parallelism: parallelism, console: console)
             }
         }
-        guard let report else { return }
-        try await finish(report, style: session.style, console: console, pacer: pacer)
+        try await finish(
+            report ?? ApplyReport(environment: session.environment.name, results: []), style: session.style,
+            console: console, pacer: pacer)
     }
 
     /// Prints the report; exits 1 when a change did not succeed, 130 when Ctrl-C (or SIGTERM) stopped the run.
     private func finish(_ report: ApplyReport, style: TextStyle, console: Console, pacer: RequestPacer) async throws {
-        console.write("\n" + ApplyReportTextRenderer(style: style).render(report))
+        switch format {
+        case .json: console.write(ApplyReportJSONRenderer().render(report))
+        case .text:
+            // With no changes the plan already said so.
+            if !report.results.isEmpty { console.write("\n" + ApplyReportTextRenderer(style: style).render(report)) }
+        }
         if let note = await Self.pacingNote(pacer) { console.error(note) }
         if report.interrupted { throw ExitCode(130) }
         if !report.succeeded { throw ExitCode(1) }
@@ -115,15 +130,25 @@ struct ApplyCommand: AsyncParsableCommand {
                     )
                 }
                 guard !plan.isEmpty else { return nil }
-                console.write(PlanTextRenderer(style: style).render(plan))
+                showPlan(plan, style: style, console: console)
                 return await Self.execute(plan, api: api, parallelism: parallelism, console: console)
             }
         }
         guard let report else {
-            console.write("No changes. Everything in the saved plan is already applied.\n")
+            if format == .json {
+                console.write(ApplyReportJSONRenderer().render(ApplyReport(environment: plan.environment, results: [])))
+            } else {
+                console.write("No changes. Everything in the saved plan is already applied.\n")
+            }
             return
         }
         try await finish(report, style: style, console: console, pacer: pacer)
+    }
+
+    /// The plan before it is applied: on standard output, or on standard error when the output is JSON.
+    private func showPlan(_ plan: Plan, style: TextStyle, console: Console) {
+        let text = PlanTextRenderer(style: format == .json ? .plain : style).render(plan)
+        if format == .json { console.error(text) } else { console.write(text) }
     }
 
     /// Says so when the client-side rate limit, rather than the API, set the pace: a quarter of the requests or
@@ -156,6 +181,7 @@ struct ApplyCommand: AsyncParsableCommand {
     /// finish, so the report says what happened to each.
     static func execute(_ plan: Plan, api: any MittoAPI, parallelism: Int, console: Console) async -> ApplyReport {
         let showProgress = console.isErrorTerminal && plan.changes.count >= 10
+        let started = ContinuousClock.now
         let interruption = Interruption.start { signal in
             let again = signal == SIGINT ? "Ctrl-C again" : "signal again"
             console.error(
@@ -168,11 +194,24 @@ struct ApplyCommand: AsyncParsableCommand {
             onProgress: { progress in
                 guard showProgress else { return }
                 console.error(
-                    "\rApplying: \(progress.finished)/\(progress.total)"
-                        + (progress.finished == progress.total ? "\n" : "")
-                )
+                    "\r"
+                        + Self.progressLine(
+                            finished: progress.finished, total: progress.total, elapsed: ContinuousClock.now - started)
+                        + (progress.finished == progress.total ? "\n" : ""))
             }
         )
         return await applier.apply(plan)
+    }
+
+    /// `Applying: 120/1000 changes, 48.0/s, about 18s left` (padded, so a shorter line covers a longer one).
+    static func progressLine(finished: Int, total: Int, elapsed: Duration) -> String {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var line = "Applying: \(finished)/\(total) changes"
+        if finished > 0 && seconds > 0 {
+            let rate = Double(finished) / seconds
+            line += String(format: ", %.1f/s", rate)
+            if finished < total { line += ", about \(Int((Double(total - finished) / rate).rounded(.up)))s left" }
+        }
+        return line.padding(toLength: max(line.count, 60), withPad: " ", startingAt: 0)
     }
 }

@@ -12,6 +12,8 @@ struct DriftCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
+    @OptionGroup var scoping: ScopeOptions
+
     @Option(help: "text, json or markdown.")
     var format: PlanFormat = .text
 
@@ -23,8 +25,9 @@ struct DriftCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console()
         // Drift lists unmanaged objects whatever the project allows to delete.
+        let scope = scoping.scope
         let (session, plan, _) = try await PolicySession.loadAndPlan(paths: paths, options: options, console: console) {
-            var planOptions = try $0.planOptions(allowDelete: false, force: true)
+            var planOptions = try $0.planOptions(allowDelete: false, force: true, scope: scope)
             planOptions.safety.allowDelete = false
             return planOptions
         }

@@ -17,6 +17,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var planning: PlanningOptions
     @OptionGroup var simulation: TrafficOptions
+    @OptionGroup var scoping: ScopeOptions
 
     @Option(help: "text, json or markdown (for a pull-request comment).")
     var format: PlanFormat = .text
@@ -38,10 +39,11 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console()
         let planning = self.planning
+        let scope = scoping.scope
         let traffic = try simulation.readTraffic()
         let (session, plan, live) = try await PolicySession.loadAndPlan(
             paths: paths, options: options, console: console, skipTests: planning.skipTests
-        ) { try $0.planOptions(allowDelete: planning.allowDelete, force: planning.force) }
+        ) { try $0.planOptions(allowDelete: planning.allowDelete, force: planning.force, scope: scope) }
         let report = simulation.report(traffic, plan: plan, live: live, environment: session.environment.name)
         switch format {
         case .text:

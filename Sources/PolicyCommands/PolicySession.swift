@@ -129,13 +129,15 @@ struct PolicySession {
     var environment: EnvironmentSettings { workspace.environment }
 
     /// Planning options from the project file and the command line, with the account the environment names.
-    func planOptions(allowDelete: Bool, force: Bool) throws -> PlanOptions {
+    func planOptions(allowDelete: Bool, force: Bool, scope: AddressScope = AddressScope()) throws -> PlanOptions {
         var safety = workspace.project?.safety ?? SafetySettings()
         if allowDelete { safety.allowDelete = true }
-        return PlanOptions(
+        var options = PlanOptions(
             environment: environment.name, safety: safety, ignore: workspace.project?.ignore ?? IgnoreRules(),
             force: force, target: try Target.account(for: environment)
         )
+        options.scope = scope
+        return options
     }
 
     /// Reads the account and plans.

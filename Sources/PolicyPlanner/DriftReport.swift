@@ -16,6 +16,8 @@ public struct DriftReport: Hashable, Sendable, Codable {
     public var missing: [PlannedChange]
     /// Live objects no manifest declares (ignore patterns excepted).
     public var unmanaged: [UnmanagedObject]
+    /// For a partial check (`--target`, `--exclude`), the objects it covers.
+    public var scope: AddressScope?
 
     /// The drift in `plan`, which must have been made without deletions allowed so unmanaged objects are listed.
     public init(plan: Plan) {
@@ -24,6 +26,7 @@ public struct DriftReport: Hashable, Sendable, Codable {
         changed = plan.changes.filter { $0.action == .update }
         missing = plan.changes.filter { $0.action == .create }
         unmanaged = plan.unmanaged
+        scope = plan.scope
     }
 
     /// Whether the account matches its manifests.

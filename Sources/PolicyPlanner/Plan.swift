@@ -257,6 +257,8 @@ public struct Plan: Hashable, Sendable, Codable {
     public var environment: String
     /// The account planned for: endpoint, account and sub-account.
     public var target: TargetAccount?
+    /// For a partial plan (`--target`, `--exclude`), the objects it covers; nil when it covers every object.
+    public var scope: AddressScope?
     /// The changes, in the order they are applied.
     public var changes: [PlannedChange]
     /// Live objects the manifests do not declare and that stay.

@@ -12,6 +12,8 @@ public struct PlanOptions: Hashable, Sendable {
     public var force: Bool
     /// The account planned for, recorded in the plan.
     public var target: TargetAccount?
+    /// The objects planned (`--target`, `--exclude`); every one by default.
+    public var scope = AddressScope()
 
     /// Creates options.
     public init(
@@ -62,6 +64,10 @@ public enum Planner {
             case .delete: 2
             }
         }
+        if options.scope.isPartial {
+            changes.removeAll { !options.scope.includes($0.address, renamedFrom: $0.renamedFrom) }
+            unmanaged.removeAll { !options.scope.includes($0.address) }
+        }
         changes.sort { ($0.action == $1.action) ? $0.address < $1.address : rank($0.action) < rank($1.action) }
         unmanaged.sort { $0.address < $1.address }
         let managedLiveCount = live.count - ignored
@@ -71,6 +77,7 @@ public enum Planner {
             liveCount: managedLiveCount, ignored: ignored
         )
         plan.target = options.target
+        plan.scope = options.scope.isPartial ? options.scope : nil
         return plan
     }
 

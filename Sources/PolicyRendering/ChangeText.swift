@@ -34,6 +34,15 @@ enum ChangeText {
         }
     }
 
+    /// The warning a partial plan or drift check carries, as Terraform warns of `-target`.
+    static func partialNote(_ scope: AddressScope, noun: String) -> String {
+        var parts: [String] = []
+        if !scope.targets.isEmpty { parts.append("--target " + scope.targets.joined(separator: ", ")) }
+        if !scope.excludes.isEmpty { parts.append("--exclude " + scope.excludes.joined(separator: ", ")) }
+        return "this \(noun) is partial (\(parts.joined(separator: "; "))): objects outside it are neither shown "
+            + "nor changed, so the account may still differ from the manifests."
+    }
+
     /// What a drifted object's difference does to protection: the plan's risk read backwards (applying the manifest
     /// would tighten what someone loosened in the account). `loosened`, `tightened`, `changed`, or `missing` for a
     /// missing object whose absence loosens nothing.

@@ -61,6 +61,7 @@ public struct DriftJSONRenderer: ReportRenderer {
         var changed: [Changed]
         var missing: [Missing]
         var unmanaged: [Unmanaged]
+        var scope: AddressScope?
     }
 
     /// The report as pretty-printed JSON with sorted keys, ending in a newline.
@@ -98,7 +99,8 @@ public struct DriftJSONRenderer: ReportRenderer {
                     address: $0.address.description, kind: $0.address.kind.rawValue, name: $0.address.name,
                     sid: $0.sid
                 )
-            }
+            },
+            scope: report.scope
         )
         return JSONDocument.text(document)
     }

@@ -57,8 +57,12 @@ public struct DriftMarkdownRenderer: ReportRenderer {
                 )
             )
         }
+        var head = [MarkdownComment.marker("drift", environment: report.environment), summary]
+        if let scope = report.scope {
+            head += ["", "⚠️ **Partial:** " + ChangeText.partialNote(scope, noun: "drift check")]
+        }
         return MarkdownComment(
-            head: [MarkdownComment.marker("drift", environment: report.environment), summary], tables: tables,
+            head: head, tables: tables,
             detailsNote: "Changed fields read `live → manifest`.",
             details: (report.changed + report.missing).map(details), detailNoun: "object", limit: characterLimit
         ).render()

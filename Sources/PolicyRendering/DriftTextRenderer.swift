@@ -43,6 +43,9 @@ public struct DriftTextRenderer: ReportRenderer {
             lines += ["", style.bold("Unmanaged (in the account, declared by no manifest):"), ""]
             lines += report.unmanaged.map { style.cyan("? \($0.address)") + " (\($0.sid))" }
         }
+        if let scope = report.scope {
+            lines += ["", style.yellow("Warning: " + ChangeText.partialNote(scope, noun: "drift check"))]
+        }
         lines += ["", summary(report)]
         return lines.joined(separator: "\n") + "\n"
     }

@@ -71,6 +71,7 @@ public struct PlanJSONRenderer: ReportRenderer {
         var refusals: [Refusal]
         var refused: Bool
         var forced: Bool
+        var scope: AddressScope?
         var simulation: SimulationReport?
     }
 
@@ -116,6 +117,7 @@ public struct PlanJSONRenderer: ReportRenderer {
             },
             refused: plan.isRefused,
             forced: plan.forced,
+            scope: plan.scope,
             simulation: simulation
         )
         return JSONDocument.text(document)

@@ -42,6 +42,7 @@ public struct PlanMarkdownRenderer: ReportRenderer {
             }
         }
         var lines = [MarkdownComment.marker("plan", environment: plan.environment), summary]
+        if let scope = plan.scope { lines += ["", "⚠️ **Partial:** " + ChangeText.partialNote(scope, noun: "plan")] }
         for refusal in plan.refusals {
             lines += [
                 "", plan.forced ? "⚠️ **Overridden by `--force`:** \(refusal.finding)." : "🛑 **Refused:** \(refusal)",

@@ -38,6 +38,10 @@ public struct PlanTextRenderer: ReportRenderer {
                 )
             }
         }
+        if let scope = plan.scope {
+            lines.append("")
+            lines.append(style.yellow("Warning: " + ChangeText.partialNote(scope, noun: "plan")))
+        }
         lines.append("")
         lines.append(summary(plan))
         return lines.joined(separator: "\n") + "\n"
@@ -64,7 +68,7 @@ public struct PlanTextRenderer: ReportRenderer {
             return "No changes. The account matches the manifests."
         }
         let counts = plan.summary
-        return style.bold("Plan:")
+        return style.bold(plan.scope == nil ? "Plan:" : "Partial plan:")
             + " \(counts.create) to create, \(counts.update) to update, \(counts.delete) to delete."
     }
 }
