@@ -14,7 +14,7 @@ public struct MittoPolicyCommand: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, TestCommand.self, PlanCommand.self, ApplyCommand.self, DriftCommand.self,
             ExportCommand.self,
-            SimulateCommand.self, ExportTrafficCommand.self, ShowCommand.self, SchemaCommand.self,
+            SimulateCommand.self, ExportTrafficCommand.self, ImportCommand.self, ShowCommand.self, SchemaCommand.self,
             CompletionCommand.self,
         ]
     )
