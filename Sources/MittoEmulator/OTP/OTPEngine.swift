@@ -40,7 +40,7 @@ final class OTPEngine: Sendable {
 
     /// Runs `body` as one write (a savepoint of a transaction it may share with others' writes) and, once that is
     /// committed, reports the status changes it collected.
-    private func transaction<T: Sendable>(
+    func transaction<T: Sendable>(
         _ body: @escaping @Sendable (Database, inout [OTPSession]) throws -> T
     ) async throws -> T {
         let (result, changed) = try await store.commits.write { db in
@@ -50,285 +50,6 @@ final class OTPEngine: Sendable {
         }
         for session in changed { notify(session) }
         return result
-    }
-
-    // MARK: Send
-
-    func send(_ request: SendRequest, caller: String) async throws -> SendResponse {
-        let now = environment.now()
-        let accountSid = try target(request.accountSid, caller: caller)
-        let (messages, codeLength, codeTtl, maxAttempts, workflowName) = try await plan(request, accountSid: accountSid)
-        let requestID = "OTP" + environment.randomHex()
-        var session = OTPSession(
-            requestID: requestID, accountSid: accountSid, service: request.service, from: messages.first?.from,
-            to: request.to, channel: workflowName == nil ? (request.channel ?? .sms) : nil, workflow: workflowName,
-            status: .pending, blockedBy: nil, limits: request.limits, messages: messages, attempts: [],
-            nextMessage: 0, nextMessageAt: now, verifyAttempts: 0, maxAttempts: maxAttempts, codeHash: Data(),
-            expiresAt: now.addingTimeInterval(Double(codeTtl)), callbackUrl: request.callbackUrl,
-            callbackMethod: request.callbackMethod, dateCreated: now, dateUpdated: now
-        )
-        let code = request.code ?? CodeHasher.randomCode(length: codeLength)
-        session.codeHash = hasher.hash(code)
-        var rendered: [Int: Delivery] = [:]
-        for (index, message) in messages.enumerated() {
-            rendered[index] = Delivery(
-                OutboxMessage(
-                    requestID: requestID, accountSid: accountSid, channel: message.channel.rawValue,
-                    from: message.channel == .email ? message.emailFrom : message.from, to: request.to,
-                    subject: message.subject, body: "", sentAt: "", deliveryStatus: ""
-                ),
-                template: message.body, code: code
-            )
-        }
-        let limits = request.limits.sorted { $0.key < $1.key }
-        let prepared = session
-        let deliveries = rendered
-        let refusal: LimitEngine.Refusal?
-        do {
-            refusal = try await transaction { db, changed in
-                var session = prepared
-                let applications = try Self.limitApplications(limits, accountSid: accountSid, now: now, in: db)
-                if let refusal = LimitEngine.check(applications, at: now) {
-                    session.status = .blocked
-                    session.blockedBy = BlockedBy(limit: refusal.limit, bucket: refusal.bucket)
-                    session.nextMessageAt = nil
-                    try OTPStore.insert(session, in: db)
-                    changed.append(session)
-                    return refusal
-                }
-                try OTPStore.recordSends(
-                    applications.map { .init(limitSid: $0.limitSid, keyValue: $0.keyValue, at: now) }, at: now, in: db
-                )
-                self.queue.enqueue(requestID, deliveries)
-                self.deliverDue(&session, now: now)
-                try OTPStore.insert(session, in: db)
-                changed.append(session)
-                return nil
-            }
-        } catch {
-            queue.drop(requestID)
-            throw error
-        }
-        if let refusal {
-            throw APIError(
-                .tooManyRequests,
-                "Refused by limit '\(refusal.limit)', bucket '\(refusal.bucket)': \(refusal.count) of \(refusal.max) sends "
-                    + "in \(DurationText.format(refusal.interval)) for this key; retry in \(refusal.retryAfter)s",
-                details: [
-                    ErrorDetail(
-                        field: "limits.\(refusal.limit)",
-                        problem: "bucket '\(refusal.bucket)' is full (\(refusal.count) of \(refusal.max))"
-                    )
-                ],
-                headers: [.retryAfter: String(refusal.retryAfter)]
-            )
-        }
-        return SendResponse(requestID: requestID)
-    }
-
-    /// The messages, code shape and lifetime of a send: from its workflow, or a single message from its fields.
-    private func plan(
-        _ request: SendRequest, accountSid: String
-    ) async throws -> ([PlannedMessage], codeLength: Int, codeTtl: Int, maxAttempts: Int, workflow: String?) {
-        if let name = request.workflow {
-            let workflow = try await findWorkflow(name, accountSid: accountSid)
-            var problems: [FieldProblem] = []
-            let messages = workflow.steps.enumerated().map { index, step in
-                let from = step.from ?? request.from
-                if from == nil && step.channel != .email {
-                    problems.append(
-                        .init(
-                            field: FieldPath([.key("from")]), kind: .missing,
-                            message: "workflow '\(workflow.name)' step \(index + 1) has no sender; give from"
-                        )
-                    )
-                }
-                return PlannedMessage(
-                    channel: step.channel, from: from, body: step.body, subject: step.subject,
-                    emailFrom: step.emailFrom, language: step.language, voice: step.voice, repeat: step.repeat,
-                    timeout: step.timeout
-                )
-            }
-            guard problems.isEmpty else { throw APIError.invalid(problems) }
-            return (
-                messages, request.codeLength ?? workflow.codeLength, workflow.codeTtl, workflow.maxAttempts,
-                workflow.name
-            )
-        }
-        let channel = request.channel ?? .sms
-        var problems: [FieldProblem] = []
-        let path = FieldPath()
-        if request.body == nil {
-            problems.append(
-                .init(field: path.appending("body"), kind: .missing, message: "is required without a workflow"))
-        }
-        if let body = request.body, !body.contains(PolicyRules.codePlaceholder) {
-            problems.append(
-                .init(field: path.appending("body"), kind: .missingCodePlaceholder, message: "must contain {code}"))
-        }
-        if channel == .email {
-            if request.emailFrom == nil {
-                problems.append(
-                    .init(field: path.appending("emailFrom"), kind: .missing, message: "email needs emailFrom"))
-            }
-            if request.subject == nil {
-                problems.append(
-                    .init(field: path.appending("subject"), kind: .missing, message: "email needs a subject"))
-            }
-        } else if request.from == nil {
-            problems.append(
-                .init(field: path.appending("from"), kind: .missing, message: "is required without a workflow"))
-        }
-        if request.service == nil {
-            problems.append(
-                .init(field: path.appending("service"), kind: .missing, message: "is required without a workflow"))
-        }
-        guard problems.isEmpty else { throw APIError.invalid(problems) }
-        let message = PlannedMessage(
-            channel: channel, from: request.from, body: request.body ?? "", subject: request.subject,
-            emailFrom: request.emailFrom, language: request.language, voice: request.voice, repeat: request.repeat,
-            timeout: PolicyRules.codeTtlDefault
-        )
-        return (
-            [message], request.codeLength ?? PolicyRules.codeLengthDefault, PolicyRules.codeTtlDefault,
-            PolicyRules.maxAttemptsDefault, nil
-        )
-    }
-
-    private func findWorkflow(_ nameOrSid: String, accountSid: String) async throws -> Workflow {
-        if nameOrSid.hasPrefix("WF"), let found = try? await policies.object(WorkflowResource.self, sid: nameOrSid),
-            found.accountSid == accountSid
-        {
-            return found.workflow
-        }
-        let (items, _) = try await storeCall { () throws(PolicyStoreError) in
-            try await policies.search(
-                WorkflowResource.self, accountSid: accountSid, name: nameOrSid, offset: 0, limit: 1)
-        }
-        guard let found = items.first else {
-            throw APIError.invalid([
-                .init(
-                    field: FieldPath([.key("workflow")]), kind: .invalidFormat,
-                    message: "no workflow named or with sid '\(nameOrSid)' in this account")
-            ])
-        }
-        return found.workflow
-    }
-
-    private static func limitApplications(
-        _ limits: [(key: String, value: String)], accountSid: String, now: Date, in db: Database
-    ) throws -> [LimitEngine.Application] {
-        var applications: [LimitEngine.Application] = []
-        var unknown: [FieldProblem] = []
-        for (name, value) in limits {
-            guard let (sid, limit) = try OTPStore.limit(named: name, accountSid: accountSid, in: db) else {
-                unknown.append(
-                    .init(
-                        field: FieldPath([.key("limits"), .key(name)]), kind: .invalidFormat,
-                        message: "no limit named '\(name)' in this account"))
-                continue
-            }
-            let since = now.addingTimeInterval(-Double(LimitEngine.horizon([limit])))
-            let history = try OTPStore.sends(limitSid: sid, value: value, since: since, in: db)
-            applications.append(.init(limitSid: sid, limit: limit, keyValue: value, history: history))
-        }
-        guard unknown.isEmpty else { throw APIError.invalid(unknown) }
-        return applications
-    }
-
-    // MARK: Verify and cancel
-
-    func verify(requestID: String, code: String, caller: String) async throws -> (HTTPResponse.Status, VerifyResponse) {
-        let now = environment.now()
-        return try await transaction { db, changed in
-            var session = try self.visibleSession(requestID, caller: caller, now: now, in: db, changed: &changed)
-            let attemptsBefore = session.attempts.count
-            switch session.status {
-            case .pending:
-                if self.hasher.matches(code, session.codeHash) {
-                    session.status = .verified
-                    session.verifyAttempts += 1
-                    session.dateUpdated = now
-                    session.nextMessageAt = nil
-                    self.queue.drop(requestID)
-                    try OTPStore.update(session, attemptsBefore: attemptsBefore, in: db)
-                    changed.append(session)
-                    return (
-                        .ok, VerifyResponse(code: 200, message: "Verified", requestID: requestID, status: .verified)
-                    )
-                }
-                session.verifyAttempts += 1
-                session.dateUpdated = now
-                let remaining = session.maxAttempts - session.verifyAttempts
-                if remaining <= 0 {
-                    session.status = .failed
-                    session.nextMessageAt = nil
-                    self.queue.drop(requestID)
-                    try OTPStore.update(session, attemptsBefore: attemptsBefore, in: db)
-                    changed.append(session)
-                    return (
-                        .tooManyRequests,
-                        VerifyResponse(
-                            code: 429, message: "Wrong code; no attempts left", requestID: requestID, status: .failed)
-                    )
-                }
-                try OTPStore.update(session, attemptsBefore: attemptsBefore, in: db)
-                return (
-                    .badRequest,
-                    VerifyResponse(
-                        code: 400, message: "Wrong code", requestID: requestID, status: .pending,
-                        attemptsRemaining: remaining
-                    )
-                )
-            case .verified:
-                return (
-                    .conflict,
-                    VerifyResponse(code: 409, message: "Already verified", requestID: requestID, status: .verified)
-                )
-            case .expired, .cancelled:
-                return (
-                    .gone,
-                    VerifyResponse(
-                        code: 410, message: "The request is \(session.status.rawValue)", requestID: requestID,
-                        status: session.status)
-                )
-            case .failed:
-                return (
-                    .tooManyRequests,
-                    VerifyResponse(code: 429, message: "No attempts left", requestID: requestID, status: .failed)
-                )
-            case .blocked:
-                return (
-                    .conflict,
-                    VerifyResponse(
-                        code: 409, message: "The request was blocked by a limit; no code was sent",
-                        requestID: requestID, status: .blocked)
-                )
-            }
-        }
-    }
-
-    func cancel(requestID: String, caller: String) async throws -> (HTTPResponse.Status, VerifyResponse) {
-        let now = environment.now()
-        return try await transaction { db, changed in
-            var session = try self.visibleSession(requestID, caller: caller, now: now, in: db, changed: &changed)
-            guard session.status == .pending else {
-                return (
-                    .conflict,
-                    VerifyResponse(
-                        code: 409, message: "The request is \(session.status.rawValue), not pending",
-                        requestID: requestID, status: session.status)
-                )
-            }
-            let attemptsBefore = session.attempts.count
-            session.status = .cancelled
-            session.nextMessageAt = nil
-            session.dateUpdated = now
-            self.queue.drop(requestID)
-            try OTPStore.update(session, attemptsBefore: attemptsBefore, in: db)
-            changed.append(session)
-            return (.ok, VerifyResponse(code: 200, message: "Cancelled", requestID: requestID, status: .cancelled))
-        }
     }
 
     // MARK: Time
@@ -349,7 +70,7 @@ final class OTPEngine: Sendable {
     }
 
     /// Delivers the session's messages due by `now` and expires it if its code's lifetime passed.
-    private func bringUpToDate(_ session: inout OTPSession, now: Date) {
+    func bringUpToDate(_ session: inout OTPSession, now: Date) {
         deliverDue(&session, now: now)
         if session.status == .pending && session.expiresAt <= now {
             session.status = .expired
@@ -360,7 +81,7 @@ final class OTPEngine: Sendable {
     }
 
     /// Delivers, in order, the messages due by `now` and before the code expires.
-    private func deliverDue(_ session: inout OTPSession, now: Date) {
+    func deliverDue(_ session: inout OTPSession, now: Date) {
         while session.status == .pending, session.nextMessage < session.messages.count,
             let due = session.nextMessageAt, due <= now, due < session.expiresAt
         {
@@ -385,35 +106,11 @@ final class OTPEngine: Sendable {
         }
     }
 
-    // MARK: Records
-
-    func record(_ requestID: String, caller: String) async throws -> SessionDetailRecord {
-        try await advance()
-        let session = try await store.writer.read { db in try OTPStore.session(requestID, in: db) }
-        guard let session, directory.may(caller, actOn: session.accountSid) else {
-            throw APIError(.notFound, "Request \(requestID) not found")
-        }
-        return session.record
-    }
-
-    /// One page of the sessions `filter` matches, oldest first, as records' JSON, with the count of all matches;
-    /// read after bringing due sessions up to date, outside any write.
-    func search(_ filter: SessionFilter, offset: Int, limit: Int) async throws -> (records: [Data], total: Int) {
-        try await advance()
-        return try await store.search(filter, offset: offset, limit: limit)
-    }
-
-    /// Messages delivered for the account per day and channel, after bringing due sessions up to date.
-    func usage(accountSid: String) async throws -> [(day: String, channel: String, count: Int)] {
-        try await advance()
-        return try await store.usage(accountSid: accountSid)
-    }
-
     // MARK: Helpers
 
     /// The session, brought up to date as of `now` (and stored so, its status change collected), if the caller
     /// may see it; 404 otherwise.
-    private func visibleSession(
+    func visibleSession(
         _ requestID: String, caller: String, now: Date, in db: Database, changed: inout [OTPSession]
     ) throws -> OTPSession {
         guard var session = try OTPStore.session(requestID, in: db), directory.may(caller, actOn: session.accountSid)
@@ -430,13 +127,13 @@ final class OTPEngine: Sendable {
         return session
     }
 
-    private func target(_ requested: String?, caller: String) throws -> String {
+    func target(_ requested: String?, caller: String) throws -> String {
         guard let requested else { return caller }
         guard directory.may(caller, actOn: requested) else { throw APIError.forbiddenAccount(requested) }
         return requested
     }
 
-    private func notify(_ session: OTPSession) {
+    func notify(_ session: OTPSession) {
         let account = directory.callback(for: session.accountSid)
         guard let url = session.callbackUrl ?? account?.url else { return }
         let method = session.callbackMethod ?? (session.callbackUrl == nil ? account?.method : nil) ?? "POST"
@@ -450,7 +147,7 @@ final class OTPEngine: Sendable {
         )
     }
 
-    private func storeCall<T>(_ body: () async throws(PolicyStoreError) -> T) async throws -> T {
+    func storeCall<T>(_ body: () async throws(PolicyStoreError) -> T) async throws -> T {
         do {
             return try await body()
         } catch {
