@@ -208,21 +208,3 @@ public struct Applier: Sendable {
         }
     }
 }
-
-extension Applier {
-    /// Reads the account's limits and workflows, as the planner compares them.
-    public static func readLiveState(_ api: any MittoAPI) async throws(MittoAPIError) -> LiveState {
-        async let limits = api.listLimits()
-        async let workflows = api.listWorkflows()
-        do {
-            return LiveState(
-                limits: try await limits.map { LiveObject(sid: $0.sid, value: $0.limit) },
-                workflows: try await workflows.map { LiveObject(sid: $0.sid, value: $0.workflow) }
-            )
-        } catch let error as MittoAPIError {
-            throw error
-        } catch {
-            throw MittoAPIError(method: "GET", path: "/2fa", reason: .transport(String(describing: error)))
-        }
-    }
-}

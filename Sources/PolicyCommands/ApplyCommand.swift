@@ -110,7 +110,7 @@ struct ApplyCommand: AsyncParsableCommand {
                         + "nothing was applied. Make a new plan for this account and review it.")
             }
             return try await Target.with(workspace.environment, pacer: pacer, parallelism: parallelism) { api in
-                let live = try await Applier.readLiveState(api)
+                let live = try await api.readLiveState()
                 let found = plan.staleObjects(in: live)
                 // Changes a previous, partial run already made are left out, so running the saved plan again
                 // finishes it; anything else that moved refuses the whole plan.

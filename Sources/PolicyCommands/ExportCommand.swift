@@ -24,7 +24,7 @@ struct ExportCommand: AsyncParsableCommand {
         let workspace = Workspace.resolve(paths: [], options: options)
         try workspace.requireUsable(console: console, noColor: options.noColor)
         let live = try await reportingFailures {
-            try await Target.with(workspace.environment) { api in try await Applier.readLiveState(api) }
+            try await Target.with(workspace.environment) { api in try await api.readLiveState() }
         }
         let limits = live.limits.map(\.value)
         let workflows = live.workflows.map(\.value)

@@ -58,7 +58,7 @@ struct ImportCommand: AsyncParsableCommand {
             throw fail("already declared, so not imported: \(twice.joined(separator: ", ")); nothing was written")
         }
         let live = try await reportingFailures {
-            try await Target.with(workspace.environment) { api in try await Applier.readLiveState(api) }
+            try await Target.with(workspace.environment) { api in try await api.readLiveState() }
         }
         let limits = wanted.filter { $0.kind == .limit }.compactMap { address in
             live.limits.first { $0.value.name == address.name }?.value

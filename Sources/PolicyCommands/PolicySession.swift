@@ -41,7 +41,7 @@ struct PolicySession {
             let (plan, live) = try await reportingFailures {
                 let options = try planOptions(session)
                 return try await Target.with(session.environment) { api in
-                    let live = try await Applier.readLiveState(api)
+                    let live = try await api.readLiveState()
                     return (Planner.plan(desired: session.manifests, live: live, options: options), live)
                 }
             }
@@ -51,7 +51,7 @@ struct PolicySession {
         // The read's failure is held, not printed, until the manifests are known to be sound.
         async let read: Result<LiveState, any Error> = {
             do {
-                return .success(try await Target.with(environment) { api in try await Applier.readLiveState(api) })
+                return .success(try await Target.with(environment) { api in try await api.readLiveState() })
             } catch {
                 return .failure(error)
             }
@@ -142,7 +142,7 @@ struct PolicySession {
 
     /// Reads the account and plans.
     func plan(_ api: any MittoAPI, options: PlanOptions) async throws -> Plan {
-        let live = try await Applier.readLiveState(api)
+        let live = try await api.readLiveState()
         return Planner.plan(desired: manifests, live: live, options: options)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PolicyModel
 import PolicyPlanner
 import PolicyRendering
 import PolicySimulation

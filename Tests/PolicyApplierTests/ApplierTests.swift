@@ -32,13 +32,13 @@ struct ApplierTests {
                 _ = try await api.createLimit(Self.limit("keep", max: 1))
                 let plan = Self.plan(
                     [Self.limit("keep", max: 2)] + (0..<20).map { Self.limit("new_\($0)") },
-                    live: try await Applier.readLiveState(api)
+                    live: try await api.readLiveState()
                 )
                 let report = await Applier(api: api, parallelism: 4).apply(plan)
                 #expect(report.succeeded)
                 #expect(report.results.map(\.address) == plan.changes.map(\.address))
                 #expect(report.count(.applied) == 22)
-                let after = try await Applier.readLiveState(api)
+                let after = try await api.readLiveState()
                 #expect(
                     Self.plan([Self.limit("keep", max: 2)] + (0..<20).map { Self.limit("new_\($0)") }, live: after)
                         .isEmpty)
@@ -51,7 +51,7 @@ struct ApplierTests {
         try await withRunningEmulator { emulator in
             try await withClient(emulator, retryPolicy: .none) { api in
                 _ = try await api.createLimit(Self.limit("limit_v1"))
-                let plan = Self.plan([Self.limit("limit_v2")], live: try await Applier.readLiveState(api))
+                let plan = Self.plan([Self.limit("limit_v2")], live: try await api.readLiveState())
                 #expect(
                     plan.changes.map { "\($0.action) \($0.address)" } == [
                         "create limit.limit_v2", "delete limit.limit_v1",
@@ -99,7 +99,7 @@ struct ApplierTests {
                         }
                 )
                 let plan = Planner.plan(
-                    desired: manifests, live: try await Applier.readLiveState(api), options: .init(environment: "t"))
+                    desired: manifests, live: try await api.readLiveState(), options: .init(environment: "t"))
                 // In plan order the rename comes after the creates.
                 #expect(plan.changes.map(\.action) == [.create, .create, .create, .create, .update])
                 let recorder = InFlightCounter(api: api, holdUntil: 1, total: 5)
@@ -119,7 +119,7 @@ struct ApplierTests {
             try await withClient(emulator) { api in
                 for index in 0..<5 { _ = try await api.createLimit(Self.limit("l\(index)", max: 3)) }
                 let plan = Self.plan(
-                    (0..<5).map { Self.limit("l\($0)", max: 4) }, live: try await Applier.readLiveState(api))
+                    (0..<5).map { Self.limit("l\($0)", max: 4) }, live: try await api.readLiveState())
                 #expect(plan.changes.count == 5)
                 let target = try #require(plan.changes.last)
                 // When the first write starts, someone raises the last limit by hand.
@@ -145,7 +145,7 @@ struct ApplierTests {
         try await withRunningEmulator { emulator in
             try await withClient(emulator) { api in
                 for index in 0..<40 { _ = try await api.createLimit(Self.limit("l\(index)", max: 3)) }
-                let live = try await Applier.readLiveState(api)
+                let live = try await api.readLiveState()
                 let first = Self.plan((0..<40).map { Self.limit("l\($0)", max: 10) }, live: live)
                 let second = Self.plan((0..<40).map { Self.limit("l\($0)", max: 20) }, live: live)
                 async let one = Applier(api: api, parallelism: 4).apply(first)
@@ -170,7 +170,7 @@ struct ApplierTests {
         try await withRunningEmulator { emulator in
             try await withClient(emulator) { api in
                 let created = try await api.createLimit(Self.limit("l", max: 3))
-                let plan = Self.plan([Self.limit("l", max: 4)], live: try await Applier.readLiveState(api))
+                let plan = Self.plan([Self.limit("l", max: 4)], live: try await api.readLiveState())
                 // The update is made, and its answer held back past the applier's client's timeout (with no retry).
                 try await emulator.injectFault(
                     .init(method: "PUT", path: "/2fa/limits/\(created.sid)", delay: 4, when: .afterHandling))
@@ -181,7 +181,7 @@ struct ApplierTests {
                 #expect(report.results.map(\.status) == [.unknown])
                 #expect(report.results.first?.error?.contains("outcome unknown") == true)
                 // A fresh read shows the write happened: nothing left to do.
-                #expect(Self.plan([Self.limit("l", max: 4)], live: try await Applier.readLiveState(api)).isEmpty)
+                #expect(Self.plan([Self.limit("l", max: 4)], live: try await api.readLiveState()).isEmpty)
             }
         }
     }
@@ -197,7 +197,7 @@ struct ApplierTests {
                         location: SourceLocation(file: "p", line: 1, column: 1)),
                     Declared(Self.limit("shared", max: 9), location: SourceLocation(file: "p", line: 5, column: 1)),
                 ])
-                let live = try await Applier.readLiveState(api)
+                let live = try await api.readLiveState()
                 let plan = Planner.plan(desired: manifests, live: live, options: .init(environment: "test"))
                 // "shared" is declared again, so it matches by name and "renamed" is a create.
                 #expect(plan.changes.map(\.action) == [.create, .update])

@@ -1,5 +1,3 @@
-public import PolicyModel
-
 /// An object as the account has it now: its sid and its policy fields.
 public struct LiveObject<Value: Hashable & Sendable>: Hashable, Sendable {
     /// The API's id of the object.
