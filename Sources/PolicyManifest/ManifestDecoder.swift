@@ -5,8 +5,8 @@ import YAMLNodes
 /// Turns one manifest document's node tree into limits and workflows, reporting every problem at its place.
 struct ManifestDecoder {
     var reader: NodeReader
-    private(set) var limits: [Declared<Limit>] = []
-    private(set) var workflows: [Declared<Workflow>] = []
+    var limits: [Declared<Limit>] = []
+    var workflows: [Declared<Workflow>] = []
     /// The policy tests, as written (their references are checked once every file is read).
     var tests: [PolicyTest] = []
     /// Whether the file may hold only `tests:` (a file of the project's `tests` paths).
@@ -109,281 +109,8 @@ struct ManifestDecoder {
         return true
     }
 
-    // MARK: Limits
-
-    private mutating func decodeLimit(_ name: String, at nameNode: YAMLNode, _ node: YAMLNode) {
-        let errorsBefore = errorCount
-        guard let fields = reader.mapping(node, what: "limit '\(name)'", known: Self.limitKeys) else { return }
-        var failed = Set<String>()
-        var description: String?
-        var previousName: String?
-        var buckets: [Bucket] = []
-        var bucketNodes: [YAMLNode] = []
-        for (key, _, value) in fields {
-            switch key {
-            case "description":
-                description = reader.string(value, what: "description")
-                if description == nil && !value.isNull { failed.insert("description") }
-            case "previousName": previousName = self.previousName(value)
-            case "buckets":
-                guard let items = reader.list(value, what: "buckets") else {
-                    failed.insert("buckets")
-                    continue
-                }
-                bucketNodes = items
-                buckets.reserveCapacity(items.count)
-                for (index, item) in items.enumerated() {
-                    buckets.append(decodeBucket(item, index: index, failed: &failed))
-                }
-            default: break
-            }
-        }
-        if !fields.contains(where: { $0.key == "buckets" }) {
-            reader.error(
-                "missing-key", "limit '\(name)' needs 'buckets'", at: nameNode,
-                hint: "add buckets: [{name, max, interval}]")
-            failed.insert("buckets")
-        }
-        let limit = Limit(name: name, description: description, buckets: buckets)
-        let problems = PolicyRules.problems(in: limit)
-        if !problems.isEmpty {
-            report(
-                problems.filter { !Self.isCausedByEarlierError($0, failed: failed) },
-                object: nameNode, fields: fields, items: ["buckets": bucketNodes]
-            )
-        }
-        guard errorCount == errorsBefore else { return }
-        warnAboutBuckets(buckets, nodes: bucketNodes)
-        limits.append(Declared(limit, previousName: previousName, location: reader.location(nameNode)))
-    }
-
-    /// A bucket, with stand-in values for fields that could not be read (their paths go into `failed`), so the
-    /// remaining fields are still checked.
-    private mutating func decodeBucket(_ node: YAMLNode, index: Int, failed: inout Set<String>) -> Bucket {
-        // Paths are spelled only for failures.
-        var path: String { "buckets[\(index)]" }
-        // A stand-in name no real bucket can have, so a failed name never counts as a duplicate.
-        var standIn: String { "\u{0}\(path)" }
-        var bucket = Bucket(name: "", max: 1, interval: 1)
-        guard let fields = reader.mapping(node, what: "a bucket", known: Self.bucketKeys) else {
-            failed.insert(path)
-            bucket.name = standIn
-            return bucket
-        }
-        for key in Self.bucketKeys {
-            guard let value = fields.first(where: { $0.key == key })?.value else {
-                reader.error("missing-key", "a bucket needs '\(key)'", at: node)
-                failed.insert("\(path).\(key)")
-                if key == "name" { bucket.name = standIn }
-                continue
-            }
-            switch key {
-            case "name":
-                if let name = reader.string(value, what: "a bucket's name") {
-                    bucket.name = name
-                } else {
-                    failed.insert("\(path).name")
-                    bucket.name = standIn
-                }
-            case "max":
-                if let max = reader.int(value, what: "max") { bucket.max = max } else { failed.insert("\(path).max") }
-            default:
-                if let interval = reader.duration(value, what: "interval") {
-                    bucket.interval = interval
-                } else {
-                    failed.insert("\(path).interval")
-                }
-            }
-        }
-        return bucket
-    }
-
-    private mutating func warnAboutBuckets(_ buckets: [Bucket], nodes: [YAMLNode]) {
-        for (bucket, node) in zip(buckets, nodes) {
-            let place = reader.location(node)
-            if bucket.max >= PolicyRules.bucketMax.upperBound {
-                reader.report(
-                    .warning(
-                        "loose-bucket", "bucket '\(bucket.name)' allows \(bucket.max) sends and never binds",
-                        at: place, hint: "lower max, or remove the bucket"
-                    )
-                )
-            }
-            if bucket.max == 1 && bucket.interval > 86_400 {
-                reader.report(
-                    .warning(
-                        "lockout-bucket",
-                        "bucket '\(bucket.name)' allows 1 send per \(DurationText.format(bucket.interval)): after one "
-                            + "code a user is locked out for that long",
-                        at: place, hint: "allow a few sends, or use a shorter interval"
-                    )
-                )
-            }
-        }
-        guard buckets.count == 2, nodes.count == 2 else { return }
-        for (index, other) in [(0, 1), (1, 0)] {
-            let short = buckets[index]
-            let long = buckets[other]
-            let shadowed =
-                short.interval <= long.interval && short.max >= long.max
-                && (short.interval < long.interval || short.max > long.max)
-            // The longer window can hold at most this many sends the shorter one admits.
-            let admitted = short.max * ((long.interval + short.interval - 1) / max(1, short.interval))
-            if short.interval < long.interval && admitted <= long.max {
-                reader.report(
-                    .warning(
-                        "never-refusing-bucket",
-                        "bucket '\(long.name)' (\(long.max) per \(DurationText.format(long.interval))) can never "
-                            + "refuse a send: '\(short.name)' (\(short.max) per \(DurationText.format(short.interval))) "
-                            + "lets at most \(admitted) into any \(DurationText.format(long.interval))",
-                        at: reader.location(nodes[other]),
-                        hint: "lower its max below \(admitted), or remove it"
-                    )
-                )
-            }
-            if shadowed {
-                reader.report(
-                    .warning(
-                        "shadowed-bucket",
-                        "bucket '\(short.name)' (\(short.max) per \(DurationText.format(short.interval))) can never "
-                            + "refuse a send: '\(long.name)' allows only \(long.max) per "
-                            + "\(DurationText.format(long.interval))",
-                        at: reader.location(nodes[index]),
-                        hint: "give the shorter window the smaller max"
-                    )
-                )
-            }
-        }
-    }
-
-    // MARK: Workflows
-
-    private mutating func decodeWorkflow(_ name: String, at nameNode: YAMLNode, _ node: YAMLNode) {
-        let what = "workflow '\(name)'"
-        let errorsBefore = errorCount
-        guard let fields = reader.mapping(node, what: what, known: Self.workflowKeys) else { return }
-        var workflow = Workflow(name: name, steps: [])
-        var failed = Set<String>()
-        var previousName: String?
-        var stepNodes: [YAMLNode] = []
-        for (key, _, value) in fields {
-            switch key {
-            case "description":
-                workflow.description = reader.string(value, what: "description")
-                if workflow.description == nil && !value.isNull { failed.insert(key) }
-            case "previousName": previousName = self.previousName(value)
-            case "codeLength":
-                if let number = reader.int(value, what: key) {
-                    workflow.codeLength = number
-                } else {
-                    failed.insert(key)
-                }
-            case "codeTtl":
-                if let seconds = reader.duration(value, what: key) {
-                    workflow.codeTtl = seconds
-                } else {
-                    failed.insert(key)
-                }
-            case "maxAttempts":
-                if let number = reader.int(value, what: key) {
-                    workflow.maxAttempts = number
-                } else {
-                    failed.insert(key)
-                }
-            case "steps":
-                guard let items = reader.list(value, what: "steps") else {
-                    failed.insert("steps")
-                    continue
-                }
-                stepNodes = items
-                for (index, item) in items.enumerated() {
-                    workflow.steps.append(decodeStep(item, index: index, failed: &failed))
-                }
-            default: break
-            }
-        }
-        if !fields.contains(where: { $0.key == "steps" }) {
-            reader.error(
-                "missing-key", "\(what) needs 'steps'", at: nameNode, hint: "add steps: [{channel, body, timeout}]")
-            failed.insert("steps")
-        }
-        report(
-            PolicyRules.problems(in: workflow).filter { !Self.isCausedByEarlierError($0, failed: failed) },
-            object: nameNode, fields: fields, items: ["steps": stepNodes]
-        )
-        guard errorCount == errorsBefore else { return }
-        workflows.append(Declared(workflow, previousName: previousName, location: reader.location(nameNode)))
-    }
-
-    /// A step, with stand-in values for fields that could not be read (their paths go into `failed`).
-    private mutating func decodeStep(_ node: YAMLNode, index: Int, failed: inout Set<String>) -> Step {
-        var path: String { "steps[\(index)]" }
-        var step = Step(channel: .sms, timeout: PolicyRules.stepTimeout.lowerBound, body: PolicyRules.codePlaceholder)
-        guard let fields = reader.mapping(node, what: "a step", known: Self.stepKeys) else {
-            failed.insert(path)
-            return step
-        }
-        for key in ["channel", "timeout", "body"] where !fields.contains(where: { $0.key == key }) {
-            reader.error("missing-key", "a step needs '\(key)'", at: node)
-            failed.insert("\(path).\(key)")
-        }
-        for (key, _, value) in fields {
-            var ok = true
-            switch key {
-            case "channel":
-                if let text = reader.string(value, what: "channel") {
-                    if let channel = Channel(rawValue: text) {
-                        step.channel = channel
-                    } else {
-                        reader.error(
-                            "invalid-value", "channel must be sms, call or email, got '\(text)'", at: value,
-                            hint: Suggestion.hint(for: text, in: Channel.allCases.map(\.rawValue))
-                        )
-                        ok = false
-                    }
-                } else {
-                    ok = false
-                }
-            case "timeout":
-                if let seconds = reader.duration(value, what: "timeout") { step.timeout = seconds } else { ok = false }
-            case "body":
-                if let body = reader.string(value, what: "body") { step.body = body } else { ok = false }
-            case "from":
-                step.from = reader.string(value, what: "from", numbersAsText: true)
-                ok = step.from != nil
-            case "language":
-                step.language = reader.string(value, what: "language")
-                ok = step.language != nil
-            case "voice":
-                if let text = reader.string(value, what: "voice") {
-                    step.voice = Voice(rawValue: text)
-                    if step.voice == nil {
-                        reader.error("invalid-value", "voice must be man or woman, got '\(text)'", at: value)
-                        // Keep the key present so a voice on a non-call step is still reported.
-                        step.voice = .woman
-                        failed.insert("\(path).voice.value")
-                    }
-                } else {
-                    ok = false
-                }
-            case "repeat":
-                step.repeat = reader.int(value, what: "repeat")
-                ok = step.repeat != nil
-            case "emailFrom":
-                step.emailFrom = reader.string(value, what: "emailFrom")
-                ok = step.emailFrom != nil
-            case "subject":
-                step.subject = reader.string(value, what: "subject")
-                ok = step.subject != nil
-            default: break
-            }
-            if !ok { failed.insert("\(path).\(key)") }
-        }
-        return step
-    }
-
     /// Whether a rule violation only restates a field that already failed to read, or depends on one.
-    private static func isCausedByEarlierError(_ problem: FieldProblem, failed: Set<String>) -> Bool {
+    static func isCausedByEarlierError(_ problem: FieldProblem, failed: Set<String>) -> Bool {
         let field = problem.field.description
         if failed.contains(field) { return true }
         if failed.contains(where: { field.hasPrefix($0 + ".") || field.hasPrefix($0 + "[") }) { return true }
@@ -398,9 +125,9 @@ struct ManifestDecoder {
         }
     }
 
-    private var errorCount: Int { reader.errorCount }
+    var errorCount: Int { reader.errorCount }
 
-    private mutating func previousName(_ node: YAMLNode) -> String? {
+    mutating func previousName(_ node: YAMLNode) -> String? {
         guard let text = reader.string(node, what: "previousName") else { return nil }
         guard PolicyRules.isValidName(text) else {
             reader.error("invalid-name", "previousName '\(text)' is not a valid name", at: node)
@@ -413,7 +140,7 @@ struct ManifestDecoder {
 
     /// Reports the API's rule violations at the node each one names; a rule about a whole list (its length, its
     /// timeouts) points at the list's key. Duration fields get duration wording.
-    private mutating func report(
+    mutating func report(
         _ problems: [FieldProblem], object: YAMLNode, fields: [(key: String, keyNode: YAMLNode, value: YAMLNode)],
         items: [String: [YAMLNode]]
     ) {
