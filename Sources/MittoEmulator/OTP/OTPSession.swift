@@ -92,21 +92,15 @@ enum Timestamp {
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month),
             (1...31).contains(day)
         else { return nil }
-        let date = Date(timeIntervalSince1970: Double(daysFromCivil(year: year, month: month, day: day)) * 86_400)
+        let date = Date(
+            timeIntervalSince1970: Double(PolicyModel.Timestamp.daysFromCivil(year: year, month: month, day: day))
+                * 86_400)
         return Self.day(date) == text ? date : nil
     }
 
-    /// `YYYY-MM-DD` of day `days` after 1970-01-01 (the proleptic Gregorian calendar, as Howard Hinnant gives it).
+    /// `YYYY-MM-DD` of day `days` after 1970-01-01 (the calendar arithmetic is `PolicyModel.Timestamp`'s).
     private static func civil(_ days: Int) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = PolicyModel.Timestamp.civil(fromDays: days)
         var text = ""
         text.reserveCapacity(20)
         let yearText = String(year)
@@ -116,15 +110,6 @@ enum Timestamp {
         text += "-"
         appendTwoDigits(day, to: &text)
         return text
-    }
-
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 
     private static func appendTwoDigits(_ value: Int, to text: inout String) {
