@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PolicyManifestTests",
-            dependencies: ["PolicyManifest", "YAMLNodes", "MittoWire", "MittoTestSupport"],
+            dependencies: ["PolicyManifest", "YAMLNodes", "MittoTestSupport"],
             exclude: ["Corpus"]
         ),
         .testTarget(name: "MittoClientTests", dependencies: ["MittoClient", "MittoTestSupport"]),

@@ -121,8 +121,8 @@ extension HTTPMittoAPI {
 
     private func pagePath<Item: PolicyResource>(_ type: Item.Type, page: Int, name: String?) -> String {
         var query = ["page=\(page)", "pageSize=\(Paging.maxPageSize)"]
-        if let name { query.append("name=\(WireValue.percentEncoded(name))") }
-        if let subAccountSid { query.append("accountSid=\(WireValue.percentEncoded(subAccountSid))") }
+        if let name { query.append("name=\(PercentEncoding.encode(name))") }
+        if let subAccountSid { query.append("accountSid=\(PercentEncoding.encode(subAccountSid))") }
         return Item.searchPath + "?" + query.joined(separator: "&")
     }
 }

@@ -53,7 +53,7 @@ public struct HTTPMittoAPI: MittoAPI {
     }
 
     public func limit(sid: String) async throws(MittoAPIError) -> LimitResource {
-        try await send(.GET, "/2fa/limits/\(WireValue.percentEncoded(sid))", as: LimitEnvelope.self).limit
+        try await send(.GET, "/2fa/limits/\(PercentEncoding.encode(sid))", as: LimitEnvelope.self).limit
     }
 
     public func createLimit(_ limit: Limit) async throws(MittoAPIError) -> LimitResource {
@@ -82,7 +82,7 @@ public struct HTTPMittoAPI: MittoAPI {
     }
 
     public func workflow(sid: String) async throws(MittoAPIError) -> WorkflowResource {
-        try await send(.GET, "/2fa/workflows/search/\(WireValue.percentEncoded(sid))", as: WorkflowEnvelope.self)
+        try await send(.GET, "/2fa/workflows/search/\(PercentEncoding.encode(sid))", as: WorkflowEnvelope.self)
             .workflow
     }
 
@@ -114,7 +114,7 @@ public struct HTTPMittoAPI: MittoAPI {
         _ type: Resource.Type, sid: String, _ policy: Resource.Policy, body: some Encodable & Sendable,
         expecting fingerprint: String?, readBack: (String) async throws(MittoAPIError) -> Resource
     ) async throws(MittoAPIError) -> Resource {
-        let path = "\(Resource.collectionPath)/\(WireValue.percentEncoded(sid))"
+        let path = "\(Resource.collectionPath)/\(PercentEncoding.encode(sid))"
         do {
             return Resource.unwrap(
                 try await send(
@@ -132,7 +132,7 @@ public struct HTTPMittoAPI: MittoAPI {
     private func delete<Resource: PolicyResource>(
         _ type: Resource.Type, sid: String, expecting fingerprint: String?
     ) async throws(MittoAPIError) {
-        let path = "\(Resource.collectionPath)/\(WireValue.percentEncoded(sid))"
+        let path = "\(Resource.collectionPath)/\(PercentEncoding.encode(sid))"
         do {
             _ = try await send(.DELETE, path, as: StatusEnvelope.self, headers: Self.precondition(fingerprint))
         } catch let error where error.status == 404 && error.isOutcomeUnknown {

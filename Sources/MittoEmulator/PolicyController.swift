@@ -185,8 +185,8 @@ struct SearchQuery {
 
     func uri(path: String, page: Int) -> String {
         var fields = ["page=\(page)", "pageSize=\(pageSize)"]
-        if let name { fields.append("name=\(WireValue.percentEncoded(name))") }
-        if let accountSid { fields.append("accountSid=\(WireValue.percentEncoded(accountSid))") }
+        if let name { fields.append("name=\(PercentEncoding.encode(name))") }
+        if let accountSid { fields.append("accountSid=\(PercentEncoding.encode(accountSid))") }
         return path + "?" + fields.joined(separator: "&")
     }
 }

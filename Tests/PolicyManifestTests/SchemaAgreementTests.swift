@@ -1,6 +1,5 @@
 import Foundation
 import MittoTestSupport
-import MittoWire
 import PolicyManifest
 import PolicyModel
 import Testing
@@ -33,22 +32,41 @@ struct SchemaAgreementTests {
     /// not YAML the schema could see.
     static func jsonDocuments(_ bytes: [UInt8]) -> [String]? {
         guard let documents = try? YAMLParser.parse(bytes, limits: .init(allowsAliases: false)) else { return nil }
-        return documents.map { wireValue($0.root).jsonText }
+        return documents.map { jsonText($0.root) }
     }
 
-    static func wireValue(_ node: YAMLNode) -> WireValue {
+    /// The node as JSON text, keys in the order written.
+    static func jsonText(_ node: YAMLNode) -> String {
         if let pairs = node.mappingPairs {
-            return .object(pairs.map { ($0.key.scalarValue ?? "", wireValue($0.value)) })
+            return "{"
+                + pairs.map { jsonString($0.key.scalarValue ?? "") + ":" + jsonText($0.value) }
+                .joined(separator: ",") + "}"
         }
-        if let items = node.sequenceItems { return .array(items.map(wireValue)) }
+        if let items = node.sequenceItems { return "[" + items.map(jsonText).joined(separator: ",") + "]" }
+        let text = node.scalarValue ?? ""
         switch node.scalarType {
-        case .null?: return .null
-        case .bool?: return .bool(node.bool ?? false)
-        case .int?: return node.int.map { .number(String($0)) } ?? .string(node.scalarValue ?? "")
-        case .float?:
-            return node.double.flatMap { $0.isFinite ? .number(String($0)) : nil } ?? .string(node.scalarValue ?? "")
-        default: return .string(node.scalarValue ?? "")
+        case .null?: return "null"
+        case .bool?: return node.bool == true ? "true" : "false"
+        case .int?: return node.int.map { String($0) } ?? jsonString(text)
+        case .float?: return node.double.flatMap { $0.isFinite ? String($0) : nil } ?? jsonString(text)
+        default: return jsonString(text)
         }
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     /// The schema's verdict per sample, from one run of `scripts/check-schema.py`.

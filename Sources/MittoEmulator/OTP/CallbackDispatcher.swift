@@ -73,7 +73,7 @@ final class CallbackDispatcher: Service, Sendable {
             let query = [
                 ("requestID", event.requestID), ("accountSid", event.accountSid), ("channel", event.channel),
                 ("to", event.to), ("status", event.status), ("timestamp", event.timestamp),
-            ].map { "\($0)=\(WireValue.percentEncoded($1))" }.joined(separator: "&")
+            ].map { "\($0)=\(PercentEncoding.encode($1))" }.joined(separator: "&")
             url += (url.contains("?") ? "&" : "?") + query
             request = HTTPClientRequest(url: url)
             request.method = .GET

@@ -132,7 +132,7 @@ struct OTPController: Sendable {
         let numPages = (total + pageSize - 1) / pageSize
         var query = ["page=\(page + 1)", "pageSize=\(pageSize)"]
         for (key, value) in text.sorted(by: { $0.key < $1.key }) {
-            query.append("\(key)=\(WireValue.percentEncoded(value))")
+            query.append("\(key)=\(PercentEncoding.encode(value))")
         }
         let next = page + 1 < numPages ? path + "?" + query.joined(separator: "&") : nil
         return .json(

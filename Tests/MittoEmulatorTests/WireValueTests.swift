@@ -1,4 +1,4 @@
-import MittoWire
+import MittoEmulator
 import Testing
 
 @Suite("Reading JSON and form bodies, writing JSON and XML")

@@ -38,11 +38,6 @@ extension WireValue {
         return root.wireValue
     }
 
-    /// `text` with everything but letters, digits and `- . _ ~` written as `%XX`, for query strings and paths.
-    public static func percentEncoded(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? text
-    }
-
     /// Decodes `%XX` escapes and `+` as a space; malformed escapes are kept as written.
     public static func percentDecoded(_ text: Substring) -> String {
         var bytes: [UInt8] = []
