@@ -101,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PolicyCommandsTests",
-            dependencies: ["MittoTestSupport", "MittoClient", "MittoEmulator", "PolicyModel"],
+            dependencies: ["PolicyCommands", "MittoTestSupport", "MittoClient", "MittoEmulator", "PolicyModel"],
             exclude: ["Golden", "Fixtures"]
         ),
         .testTarget(name: "PolicyPlannerTests", dependencies: ["PolicyPlanner"]),

@@ -6,7 +6,7 @@ import PolicyPlanner
 import PolicyRendering
 
 /// `mitto-policy apply`: applies a saved plan exactly, or plans and asks.
-struct ApplyCommand: AsyncParsableCommand {
+struct ApplyCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Make the account match the manifests.",
@@ -41,12 +41,12 @@ struct ApplyCommand: AsyncParsableCommand {
         guard rate >= 1 else { throw ValidationError("--rate must be at least 1") }
     }
 
-    func run() async throws {
-        let console = Console()
+    func run(_ console: Console) async throws {
         let pacer = RequestPacer(rate: rate, burst: parallelism)
-        if paths.count == 1, let saved = try SavedPlan.read(paths[0]) {
+        if paths.count == 1, let saved = try SavedPlan.read(paths[0], console: console) {
             guard !scoping.scope.isPartial else {
-                throw fail("--target and --exclude choose what a plan covers; a saved plan is applied as it was made")
+                throw CommandFailure(
+                    "--target and --exclude choose what a plan covers; a saved plan is applied as it was made")
             }
             try await applySaved(saved, console: console, pacer: pacer)
             return
@@ -57,17 +57,17 @@ struct ApplyCommand: AsyncParsableCommand {
         let parallelism = self.parallelism
         let planning = self.planning
         let scope = scoping.scope
-        let report: ApplyReport? = try await reportingFailures {
-            let planOptions = try session.planOptions(
-                allowDelete: planning.allowDelete, force: planning.force, scope: scope)
-            return try await Target.with(session.environment, pacer: pacer, parallelism: parallelism) { api in
-                let plan = try await session.plan(api, options: planOptions)
-                showPlan(plan, style: session.style, console: console)
-                if plan.isRefused { throw fail("the plan crosses a safety threshold; nothing was applied") }
-                guard !plan.isEmpty else { return nil }
-                try Self.confirm(plan, autoApprove: autoApprove, console: console)
-                return await Self.execute(plan, api: api, parallelism: parallelism, console: console)
-            }
+        let planOptions = try session.planOptions(
+            allowDelete: planning.allowDelete, force: planning.force, scope: scope)
+        let report: ApplyReport? = try await Target.with(
+            session.environment, console: console, pacer: pacer, parallelism: parallelism
+        ) { api in
+            let plan = try await session.plan(api, options: planOptions)
+            showPlan(plan, style: session.style, console: console)
+            if plan.isRefused { throw CommandFailure("the plan crosses a safety threshold; nothing was applied") }
+            guard !plan.isEmpty else { return nil }
+            try Self.confirm(plan, autoApprove: autoApprove, console: console)
+            return await Self.execute(plan, api: api, parallelism: parallelism, console: console)
         }
         try await finish(
             report ?? ApplyReport(environment: session.environment.name, results: []), style: session.style,
@@ -83,56 +83,58 @@ struct ApplyCommand: AsyncParsableCommand {
             if !report.results.isEmpty { console.write("\n" + ApplyReportTextRenderer(style: style).render(report)) }
         }
         if let note = await Self.pacingNote(pacer) { console.error(note) }
-        if report.interrupted { throw ExitCode(130) }
-        if !report.succeeded { throw ExitCode(1) }
+        if report.interrupted { throw CommandFailure.exit(130) }
+        if !report.succeeded { throw CommandFailure.exit(1) }
     }
 
     private func applySaved(_ saved: SavedPlan, console: Console, pacer: RequestPacer) async throws {
         var options = self.options
         if let env = options.env, env != saved.plan.environment {
-            throw fail("the plan was made for environment '\(saved.plan.environment)', not '\(env)'")
+            throw CommandFailure("the plan was made for environment '\(saved.plan.environment)', not '\(env)'")
         }
         options.env = saved.plan.environment
-        let workspace = Workspace.resolve(paths: [], options: options)
-        try workspace.requireUsable(console: console, noColor: options.noColor)
+        let workspace = Workspace.resolve(paths: [], options: options, console: console)
+        try workspace.requireUsable(noColor: options.noColor)
         let plan = saved.plan
-        if plan.isRefused { throw fail("the saved plan crosses a safety threshold; make it again with --force") }
+        if plan.isRefused {
+            throw CommandFailure("the saved plan crosses a safety threshold; make it again with --force")
+        }
         let style = console.style(noColor: options.noColor)
         let parallelism = self.parallelism
-        let report: ApplyReport? = try await reportingFailures {
-            let target = try Target.account(for: workspace.environment)
-            guard let planned = plan.target else {
-                throw fail("the saved plan does not say which account it was made for; make it again")
+        let target = try Target.account(for: workspace.environment, console: console)
+        guard let planned = plan.target else {
+            throw CommandFailure("the saved plan does not say which account it was made for; make it again")
+        }
+        guard planned == target else {
+            throw CommandFailure(
+                "the plan was made for \(planned), but environment '\(plan.environment)' now names \(target); "
+                    + "nothing was applied. Make a new plan for this account and review it.")
+        }
+        let report: ApplyReport? = try await Target.with(
+            workspace.environment, console: console, pacer: pacer, parallelism: parallelism
+        ) { api in
+            let live = try await api.readLiveState()
+            let found = plan.staleObjects(in: live)
+            // Changes a previous, partial run already made are left out, so running the saved plan again
+            // finishes it; anything else that moved refuses the whole plan.
+            let done = found.filter(\.isAlreadyApplied)
+            let stale = found.filter { !$0.isAlreadyApplied }
+            let plan = plan.removingChanges(to: Set(done.map(\.address)))
+            if !done.isEmpty && stale.isEmpty {
+                console.error(
+                    "Already applied, left out: \(done.map(\.address.description).joined(separator: ", "))\n"
+                )
             }
-            guard planned == target else {
-                throw fail(
-                    "the plan was made for \(planned), but environment '\(plan.environment)' now names \(target); "
-                        + "nothing was applied. Make a new plan for this account and review it.")
+            guard stale.isEmpty else {
+                throw CommandFailure(
+                    "the account changed since the plan was made, so it was not applied:\n"
+                        + stale.map { "  \($0)" }.joined(separator: "\n")
+                        + "\nMake a new plan and review it."
+                )
             }
-            return try await Target.with(workspace.environment, pacer: pacer, parallelism: parallelism) { api in
-                let live = try await api.readLiveState()
-                let found = plan.staleObjects(in: live)
-                // Changes a previous, partial run already made are left out, so running the saved plan again
-                // finishes it; anything else that moved refuses the whole plan.
-                let done = found.filter(\.isAlreadyApplied)
-                let stale = found.filter { !$0.isAlreadyApplied }
-                let plan = plan.removingChanges(to: Set(done.map(\.address)))
-                if !done.isEmpty && stale.isEmpty {
-                    console.error(
-                        "Already applied, left out: \(done.map(\.address.description).joined(separator: ", "))\n"
-                    )
-                }
-                guard stale.isEmpty else {
-                    throw fail(
-                        "the account changed since the plan was made, so it was not applied:\n"
-                            + stale.map { "  \($0)" }.joined(separator: "\n")
-                            + "\nMake a new plan and review it."
-                    )
-                }
-                guard !plan.isEmpty else { return nil }
-                showPlan(plan, style: style, console: console)
-                return await Self.execute(plan, api: api, parallelism: parallelism, console: console)
-            }
+            guard !plan.isEmpty else { return nil }
+            showPlan(plan, style: style, console: console)
+            return await Self.execute(plan, api: api, parallelism: parallelism, console: console)
         }
         guard let report else {
             if format == .json {
@@ -169,11 +171,11 @@ struct ApplyCommand: AsyncParsableCommand {
     static func confirm(_ plan: Plan, autoApprove: Bool, console: Console) throws {
         guard !autoApprove else { return }
         guard console.isInputTerminal else {
-            throw fail("refusing to ask for approval: standard input is not a terminal; pass --auto-approve")
+            throw CommandFailure("refusing to ask for approval: standard input is not a terminal; pass --auto-approve")
         }
         console.write("\nApply these changes to environment '\(plan.environment)'? Only 'yes' is accepted: ")
         guard console.readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-            throw fail("not applied")
+            throw CommandFailure("not applied")
         }
     }
 
@@ -182,7 +184,7 @@ struct ApplyCommand: AsyncParsableCommand {
     static func execute(_ plan: Plan, api: any MittoAPI, parallelism: Int, console: Console) async -> ApplyReport {
         let showProgress = console.isErrorTerminal && plan.changes.count >= 10
         let started = ContinuousClock.now
-        let interruption = Interruption.start { signal in
+        let interruption = Interruption.start(console: console) { signal in
             let again = signal == SIGINT ? "Ctrl-C again" : "signal again"
             console.error(
                 "\nInterrupted: no new change starts; waiting for the changes in flight to finish "

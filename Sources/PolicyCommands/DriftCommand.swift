@@ -3,7 +3,7 @@ import PolicyPlanner
 import PolicyRendering
 
 /// `mitto-policy drift`: compares the account with the manifests, for scheduled checks.
-struct DriftCommand: AsyncParsableCommand {
+struct DriftCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "drift",
         abstract: "Report objects changed, deleted or created in the account outside the manifests.",
@@ -22,8 +22,7 @@ struct DriftCommand: AsyncParsableCommand {
             "Manifest files or folders (default: the project's, or the current folder).", valueName: "path"))
     var paths: [String] = []
 
-    func run() async throws {
-        let console = Console()
+    func run(_ console: Console) async throws {
         // Drift lists unmanaged objects whatever the project allows to delete.
         let scope = scoping.scope
         let (session, plan, _) = try await PolicySession.loadAndPlan(paths: paths, options: options, console: console) {
@@ -37,6 +36,6 @@ struct DriftCommand: AsyncParsableCommand {
         case .json: console.write(DriftJSONRenderer().render(report))
         case .markdown: console.write(DriftMarkdownRenderer().render(report))
         }
-        if !report.isInSync { throw ExitCode(2) }
+        if !report.isInSync { throw CommandFailure.exit(2) }
     }
 }

@@ -4,7 +4,7 @@ import PolicyApplier
 import PolicyManifest
 
 /// `mitto-policy export`: writes manifests from a live account, for adopting it.
-struct ExportCommand: AsyncParsableCommand {
+struct ExportCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write manifests of the account's limits and workflows, for adopting an existing account.",
@@ -19,12 +19,11 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A folder to write limits.yaml and workflows.yaml into.", valueName: "dir"))
     var out: String?
 
-    func run() async throws {
-        let console = Console()
-        let workspace = Workspace.resolve(paths: [], options: options)
-        try workspace.requireUsable(console: console, noColor: options.noColor)
-        let live = try await reportingFailures {
-            try await Target.with(workspace.environment) { api in try await api.readLiveState() }
+    func run(_ console: Console) async throws {
+        let workspace = Workspace.resolve(paths: [], options: options, console: console)
+        try workspace.requireUsable(noColor: options.noColor)
+        let live = try await Target.with(workspace.environment, console: console) { api in
+            try await api.readLiveState()
         }
         let limits = live.limits.map(\.value)
         let workflows = live.workflows.map(\.value)
@@ -34,19 +33,19 @@ struct ExportCommand: AsyncParsableCommand {
         }
         let files = ManifestWriter.files(limits: limits, workflows: workflows)
         do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: console.path(out), withIntermediateDirectories: true)
             for file in files {
                 let path = (out as NSString).appendingPathComponent(file.name)
-                if FileManager.default.fileExists(atPath: path) {
-                    throw fail("\(path) exists; export never overwrites a file")
+                if FileManager.default.fileExists(atPath: console.path(path)) {
+                    throw CommandFailure("\(path) exists; export never overwrites a file")
                 }
-                try file.text.write(toFile: path, atomically: true, encoding: .utf8)
+                try file.text.write(toFile: console.path(path), atomically: true, encoding: .utf8)
                 console.error("Wrote \(path)\n")
             }
-        } catch let exit as ExitCode {
-            throw exit
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
-            throw fail("cannot write to \(out): \(error)")
+            throw CommandFailure("cannot write to \(out): \(error)")
         }
         console.error(
             "Exported \(limits.count) limits and \(workflows.count) workflows from '\(workspace.environment.name)'.\n")

@@ -6,7 +6,7 @@ import PolicyModel
 import PolicySimulation
 
 /// `mitto-policy export-traffic`: the account's session records, every page, as the JSON lines `simulate` reads.
-struct ExportTrafficCommand: AsyncParsableCommand {
+struct ExportTrafficCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "export-traffic",
         abstract: "Write the account's session records of a period to a file, for simulate --traffic.",
@@ -43,43 +43,43 @@ struct ExportTrafficCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        let console = Console()
+    func run(_ console: Console) async throws {
         let start = try Self.bound(since, option: "--since", endOfDay: false)
         let end = try until.map { try Self.bound($0, option: "--until", endOfDay: true) }
-        guard !FileManager.default.fileExists(atPath: out) else {
-            throw fail("\(out) exists; remove it or choose another --out (nothing was read)")
+        guard !FileManager.default.fileExists(atPath: console.path(out)) else {
+            throw CommandFailure("\(out) exists; remove it or choose another --out (nothing was read)")
         }
-        let workspace = Workspace.resolve(paths: [], options: options)
-        try workspace.requireUsable(console: console, noColor: options.noColor)
+        let workspace = Workspace.resolve(paths: [], options: options, console: console)
+        try workspace.requireUsable(noColor: options.noColor)
         let partial = out + ".partial"
-        guard !FileManager.default.fileExists(atPath: partial) else {
-            throw fail("\(partial) exists (an export that did not finish?); remove it first (nothing was read)")
+        guard !FileManager.default.fileExists(atPath: console.path(partial)) else {
+            throw CommandFailure(
+                "\(partial) exists (an export that did not finish?); remove it first (nothing was read)")
         }
         // Owner-only: the records hold recipients' phone numbers and addresses.
-        guard FileManager.default.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]),
-            let handle = FileHandle(forWritingAtPath: partial)
+        guard
+            FileManager.default.createFile(
+                atPath: console.path(partial), contents: nil, attributes: [.posixPermissions: 0o600]),
+            let handle = FileHandle(forWritingAtPath: console.path(partial))
         else {
-            throw fail("cannot write \(partial): check that its folder exists and may be written")
+            throw CommandFailure("cannot write \(partial): check that its folder exists and may be written")
         }
         let exported: Export
         do {
-            exported = try await reportingFailures {
-                try await Target.with(workspace.environment) { api in
-                    try await Self.export(api, start: start, end: end, to: handle)
-                }
+            exported = try await Target.with(workspace.environment, console: console) { api in
+                try await Self.export(api, start: start, end: end, to: handle)
             }
             try handle.close()
         } catch {
             try? handle.close()
-            try? FileManager.default.removeItem(atPath: partial)
-            if error is ExitCode { throw error }
-            throw fail("cannot write \(partial): \(error); nothing was written to \(out)")
+            try? FileManager.default.removeItem(atPath: console.path(partial))
+            if let failure = CommandFailure.reporting(error) { throw failure }
+            throw CommandFailure("cannot write \(partial): \(error); nothing was written to \(out)")
         }
         do {
-            try FileManager.default.moveItem(atPath: partial, toPath: out)
+            try FileManager.default.moveItem(atPath: console.path(partial), toPath: console.path(out))
         } catch {
-            throw fail("cannot move \(partial) to \(out): \(error); the records are in \(partial)")
+            throw CommandFailure("cannot move \(partial) to \(out): \(error); the records are in \(partial)")
         }
         let range = "\(start.text) to \(end?.text ?? "now")"
         console.error(

@@ -6,7 +6,7 @@ import PolicyModel
 import PolicyPlanner
 
 /// `mitto-policy import`: writes chosen live objects into a manifest, to adopt an account piece by piece.
-struct ImportCommand: AsyncParsableCommand {
+struct ImportCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Write live objects (limit.NAME, workflow.NAME) into a manifest, to adopt an account piece by piece.",
@@ -41,11 +41,10 @@ struct ImportCommand: AsyncParsableCommand {
         return PolicyRules.isValidName(name) ? ResourceAddress(kind, name) : nil
     }
 
-    func run() async throws {
-        let console = Console()
+    func run(_ console: Console) async throws {
         let wanted = addresses.compactMap(Self.parse)
-        let workspace = Workspace.resolve(paths: [], options: options)
-        try workspace.requireUsable(console: console, noColor: options.noColor)
+        let workspace = Workspace.resolve(paths: [], options: options, console: console)
+        try workspace.requireUsable(noColor: options.noColor)
         // What the manifests declare already: importing it again would declare it twice.
         let loaded = workspace.loadManifests()
         var declared: [ResourceAddress: SourceLocation] = [:]
@@ -55,10 +54,11 @@ struct ImportCommand: AsyncParsableCommand {
         }
         let twice = wanted.compactMap { address in declared[address].map { "\(address) (declared at \($0))" } }
         guard twice.isEmpty else {
-            throw fail("already declared, so not imported: \(twice.joined(separator: ", ")); nothing was written")
+            throw CommandFailure(
+                "already declared, so not imported: \(twice.joined(separator: ", ")); nothing was written")
         }
-        let live = try await reportingFailures {
-            try await Target.with(workspace.environment) { api in try await api.readLiveState() }
+        let live = try await Target.with(workspace.environment, console: console) { api in
+            try await api.readLiveState()
         }
         let limits = wanted.filter { $0.kind == .limit }.compactMap { address in
             live.limits.first { $0.value.name == address.name }?.value
@@ -70,7 +70,7 @@ struct ImportCommand: AsyncParsableCommand {
             limits.map { ResourceAddress(.limit, $0.name) } + workflows.map { ResourceAddress(.workflow, $0.name) })
         let missing = wanted.filter { !found.contains($0) }
         guard missing.isEmpty else {
-            throw fail(
+            throw CommandFailure(
                 "not in the account of environment '\(workspace.environment.name)': "
                     + missing.map(\.description).joined(separator: ", ") + "; nothing was written")
         }
@@ -80,24 +80,24 @@ struct ImportCommand: AsyncParsableCommand {
             return
         }
         do {
-            if let existing = FileManager.default.contents(atPath: to) {
+            if let existing = FileManager.default.contents(atPath: console.path(to)) {
                 // A document of its own: the file's own sections, comments and layout are left untouched.
                 var appended = existing
                 if let last = existing.last, last != UInt8(ascii: "\n") { appended.append(UInt8(ascii: "\n")) }
                 appended.append(contentsOf: Array("---\n\(text)".utf8))
-                try appended.write(to: URL(fileURLWithPath: to), options: .atomic)
+                try appended.write(to: URL(fileURLWithPath: console.path(to)), options: .atomic)
             } else {
-                try text.write(toFile: to, atomically: true, encoding: .utf8)
+                try text.write(toFile: console.path(to), atomically: true, encoding: .utf8)
             }
         } catch {
-            throw fail("cannot write \(to): \(error)")
+            throw CommandFailure("cannot write \(to): \(error)")
         }
         console.error("Imported \(wanted.map(\.description).joined(separator: ", ")) into \(to).\n")
         let read = Set(
-            ManifestLoader.manifestFiles(workspace.manifestPaths).files.map {
-                URL(fileURLWithPath: $0).standardizedFileURL.path
+            ManifestLoader.manifestFiles(workspace.manifestPaths, base: console.directory).files.map {
+                URL(fileURLWithPath: console.path($0)).standardizedFileURL.path
             })
-        if !read.contains(URL(fileURLWithPath: to).standardizedFileURL.path) {
+        if !read.contains(URL(fileURLWithPath: console.path(to)).standardizedFileURL.path) {
             console.error(
                 "mitto-policy: warning: \(to) is not among the manifests plans read "
                     + "(\(workspace.manifestPaths.joined(separator: ", "))); add it, or move the objects\n")

@@ -15,8 +15,8 @@ final class Interruption: @unchecked Sendable {
     /// Whether a stop was asked for.
     var isRequested: Bool { requested.load(ordering: .acquiring) > 0 }
 
-    /// Starts listening; `onFirst` is told once, at the first signal.
-    static func start(onFirst: @escaping @Sendable (Int32) -> Void) -> Interruption {
+    /// Starts listening; `onFirst` is told once, at the first signal, and a second one is said on `console`.
+    static func start(console: Console, onFirst: @escaping @Sendable (Int32) -> Void) -> Interruption {
         let interruption = Interruption()
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
@@ -29,7 +29,7 @@ final class Interruption: @unchecked Sendable {
                     let message =
                         "mitto-policy: error: quit during an apply; changes in flight have an unknown outcome. "
                         + "Run plan to see what the account holds now.\n"
-                    FileHandle.standardError.write(Data(message.utf8))
+                    console.error(message)
                     exit(128 + number)
                 }
             }

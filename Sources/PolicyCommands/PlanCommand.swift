@@ -4,7 +4,7 @@ import PolicyRendering
 import PolicySimulation
 
 /// `mitto-policy plan`: shows what apply would change; writes nothing to the API.
-struct PlanCommand: AsyncParsableCommand {
+struct PlanCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Compare the manifests with the account and show the changes apply would make.",
@@ -36,11 +36,10 @@ struct PlanCommand: AsyncParsableCommand {
             "Manifest files or folders (default: the project's, or the current folder).", valueName: "path"))
     var paths: [String] = []
 
-    func run() async throws {
-        let console = Console()
+    func run(_ console: Console) async throws {
         let planning = self.planning
         let scope = scoping.scope
-        let traffic = try simulation.readTraffic()
+        let traffic = try simulation.readTraffic(console)
         let (session, plan, live) = try await PolicySession.loadAndPlan(
             paths: paths, options: options, console: console, skipTests: planning.skipTests
         ) { try $0.planOptions(allowDelete: planning.allowDelete, force: planning.force, scope: scope) }
@@ -57,20 +56,20 @@ struct PlanCommand: AsyncParsableCommand {
             console.write(PlanMarkdownRenderer(characterLimit: limit).render(plan) + section)
         }
         if plan.isRefused {
-            throw fail(
+            throw CommandFailure(
                 "the plan crosses a safety threshold"
                     + (out.map { ", so it was not saved to \($0)" } ?? "") + "; nothing can be applied from it")
         }
         if let out {
             do {
-                try SavedPlan(plan: plan).write(to: out)
+                try SavedPlan(plan: plan).write(to: out, console: console)
             } catch {
-                throw fail("cannot write the plan to \(out): \(error)")
+                throw CommandFailure("cannot write the plan to \(out): \(error)")
             }
             console.error(
                 "Saved the plan to \(out). Apply exactly this plan with: \(Self.applyCommand(out, options: options))\n")
         }
-        if detailedExitcode && !plan.isEmpty { throw ExitCode(2) }
+        if detailedExitcode && !plan.isEmpty { throw CommandFailure.exit(2) }
     }
 }
 

@@ -14,14 +14,16 @@ struct PolicySession {
 
     let workspace: Workspace
     let manifests: ManifestSet
-    let console: Console
     let style: TextStyle
+
+    /// Where the session writes: its workspace's console.
+    var console: Console { workspace.console }
 
     /// Loads the manifests; on errors prints them on standard error and fails, on warnings prints them and goes on.
     static func load(paths: [String], options: GlobalOptions, console: Console) throws -> PolicySession {
-        let workspace = Workspace.resolve(paths: paths, options: options)
-        try workspace.requireUsable(console: console, noColor: options.noColor)
-        return try load(workspace, options: options, console: console, whileReading: false)
+        let workspace = Workspace.resolve(paths: paths, options: options, console: console)
+        try workspace.requireUsable(noColor: options.noColor)
+        return try load(workspace, options: options, whileReading: false)
     }
 
     /// Loads the manifests and reads the account at the same time, then plans: for a large account the parse and
@@ -32,18 +34,16 @@ struct PolicySession {
         paths: [String], options: GlobalOptions, console: Console, skipTests: Bool? = nil,
         planOptions: (PolicySession) throws -> PlanOptions
     ) async throws -> (PolicySession, Plan, LiveState) {
-        let workspace = Workspace.resolve(paths: paths, options: options)
-        try workspace.requireUsable(console: console, noColor: options.noColor)
-        let found = ManifestLoader.manifestFiles(workspace.manifestPaths)
+        let workspace = Workspace.resolve(paths: paths, options: options, console: console)
+        try workspace.requireUsable(noColor: options.noColor)
+        let found = ManifestLoader.manifestFiles(workspace.manifestPaths, base: console.directory)
         guard !workspace.diagnostics.hasErrors, !found.files.isEmpty, found.missing.isEmpty else {
-            let session = try load(workspace, options: options, console: console, whileReading: false)
+            let session = try load(workspace, options: options, whileReading: false)
             if let skipTests { try session.requirePassingTests(skip: skipTests, whileReading: false) }
-            let (plan, live) = try await reportingFailures {
-                let options = try planOptions(session)
-                return try await Target.with(session.environment) { api in
-                    let live = try await api.readLiveState()
-                    return (Planner.plan(desired: session.manifests, live: live, options: options), live)
-                }
+            let options = try planOptions(session)
+            let (plan, live) = try await Target.with(session.environment, console: console) { api in
+                let live = try await api.readLiveState()
+                return (Planner.plan(desired: session.manifests, live: live, options: options), live)
             }
             return (session, plan, live)
         }
@@ -51,32 +51,32 @@ struct PolicySession {
         // The read's failure is held, not printed, until the manifests are known to be sound.
         async let read: Result<LiveState, any Error> = {
             do {
-                return .success(try await Target.with(environment) { api in try await api.readLiveState() })
+                return .success(
+                    try await Target.with(environment, console: console) { api in try await api.readLiveState() })
             } catch {
                 return .failure(error)
             }
         }()
-        let session = try load(workspace, options: options, console: console, whileReading: true)
+        let session = try load(workspace, options: options, whileReading: true)
         if let skipTests { try session.requirePassingTests(skip: skipTests, whileReading: true) }
-        let chosen = try await reportingFailures { try planOptions(session) }
-        let result = await read
-        let live = try await reportingFailures { try result.get() }
+        let chosen = try planOptions(session)
+        let live = try await read.get()
         return (session, Planner.plan(desired: session.manifests, live: live, options: chosen), live)
     }
 
     /// Loads the manifests of `workspace`, as `load(paths:options:console:)` does.
-    static func load(_ workspace: Workspace, options: GlobalOptions, console: Console) throws -> PolicySession {
-        try load(workspace, options: options, console: console, whileReading: false)
+    static func load(_ workspace: Workspace, options: GlobalOptions) throws -> PolicySession {
+        try load(workspace, options: options, whileReading: false)
     }
 
     private static func load(
-        _ workspace: Workspace, options: GlobalOptions, console: Console, whileReading: Bool
+        _ workspace: Workspace, options: GlobalOptions, whileReading: Bool
     ) throws -> PolicySession {
+        let console = workspace.console
         let loaded = workspace.loadManifests()
         let style = console.style(noColor: options.noColor)
         if !loaded.diagnostics.isEmpty {
-            let renderer = DiagnosticTextRenderer(
-                style: TextStyle(usesColor: style.usesColor && console.isErrorTerminal))
+            let renderer = DiagnosticTextRenderer(style: console.errorStyle(noColor: options.noColor))
             // Every error, but only the first warnings: `validate` lists them all.
             let errors = loaded.diagnostics.filter { $0.severity == .error }
             let warnings = loaded.diagnostics.filter { $0.severity == .warning }
@@ -91,16 +91,16 @@ struct PolicySession {
         }
         if loaded.diagnostics.hasErrors {
             if loaded.manifests.files.isEmpty && loaded.diagnostics.contains(where: { $0.code == "no-manifests" }) {
-                throw fail("no manifests were read; nothing was sent to the API")
+                throw CommandFailure("no manifests were read; nothing was sent to the API")
             }
             let count = loaded.diagnostics.filter { $0.severity == .error }.count
             // Reads may have been sent while the manifests loaded; nothing else was.
-            throw fail(
+            throw CommandFailure(
                 "the manifests have \(count) error\(count == 1 ? "" : "s"); "
                     + (whileReading
                         ? "the account was only read, and nothing was changed" : "nothing was sent to the API"))
         }
-        return PolicySession(workspace: workspace, manifests: loaded.manifests, console: console, style: style)
+        return PolicySession(workspace: workspace, manifests: loaded.manifests, style: style)
     }
 
     /// Runs the policy tests before a plan is shown or applied: failures are printed on standard error and stop
@@ -120,7 +120,7 @@ struct PolicySession {
         }
         let renderer = PolicyTestTextRenderer(style: TextStyle(usesColor: style.usesColor && console.isErrorTerminal))
         console.error(renderer.render(failed))
-        throw fail(
+        throw CommandFailure(
             "\(failed.count) of \(count) policy test\(count == 1 ? "" : "s") failed; "
                 + (whileReading ? "the account was only read, and nothing was changed" : "nothing was sent to the API")
                 + " (mitto-policy test shows them all; --skip-tests goes on without them)")
@@ -134,7 +134,7 @@ struct PolicySession {
         if allowDelete { safety.allowDelete = true }
         var options = PlanOptions(
             environment: environment.name, safety: safety, ignore: workspace.project?.ignore ?? IgnoreRules(),
-            force: force, target: try Target.account(for: environment)
+            force: force, target: try Target.account(for: environment, console: console)
         )
         options.scope = scope
         return options

@@ -12,14 +12,14 @@ struct SavedPlan {
 
     var plan: Plan
 
-    func write(to path: String) throws {
+    func write(to path: String, console: Console) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var object = try JSONSerialization.jsonObject(with: encoder.encode(plan)) as? [String: Any] ?? [:]
         object["kind"] = Self.kind
         let data = try JSONSerialization.data(
             withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))
+        try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: console.path(path)))
     }
 
     private struct Header: Decodable {
@@ -28,24 +28,25 @@ struct SavedPlan {
     }
 
     /// The saved plan in `path`, or nil when the file is not one (so it may be a manifest path).
-    static func read(_ path: String) throws -> SavedPlan? {
+    static func read(_ path: String, console: Console) throws -> SavedPlan? {
+        let file = console.path(path)
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-            let data = FileManager.default.contents(atPath: path), data.first == UInt8(ascii: "{")
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue,
+            let data = FileManager.default.contents(atPath: file), data.first == UInt8(ascii: "{")
         else { return nil }
         let header = try? JSONDecoder().decode(Header.self, from: data)
         guard let header, header.kind == kind else {
-            throw fail("\(path) is not a saved plan of mitto-policy (make one with plan -out \(path))")
+            throw CommandFailure("\(path) is not a saved plan of mitto-policy (make one with plan -out \(path))")
         }
         guard header.formatVersion == Plan.formatVersion else {
-            throw fail(
+            throw CommandFailure(
                 "\(path) is a saved plan of format \(header.formatVersion.map(String.init) ?? "?"); this version "
                     + "applies format \(Plan.formatVersion). Make the plan again with this version.")
         }
         do {
             return SavedPlan(plan: try JSONDecoder().decode(Plan.self, from: data))
         } catch {
-            throw fail("\(path) is not a readable saved plan: \(error)")
+            throw CommandFailure("\(path) is not a readable saved plan: \(error)")
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import PolicyManifest
 
 /// `mitto-policy schema`: prints the JSON Schemas editors use for manifests and the project file.
-struct SchemaCommand: AsyncParsableCommand {
+struct SchemaCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
         abstract: "Print the JSON Schema of manifests or of the project file.",
@@ -21,10 +21,10 @@ struct SchemaCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    func run(_ console: Console) async throws {
         guard let text = Schemas.text(name) else {
-            throw ValidationError("the \(name) schema is missing from this build")
+            throw CommandFailure("the \(name) schema is missing from this build")
         }
-        Console().write(text.hasSuffix("\n") ? text : text + "\n")
+        console.write(text.hasSuffix("\n") ? text : text + "\n")
     }
 }

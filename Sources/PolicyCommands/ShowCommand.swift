@@ -2,7 +2,7 @@ import ArgumentParser
 import PolicyRendering
 
 /// `mitto-policy show`: a saved plan, rendered as `plan` showed it.
-struct ShowCommand: ParsableCommand {
+struct ShowCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show a saved plan (from plan -out FILE) as plan showed it, in text, JSON or Markdown.",
@@ -22,10 +22,10 @@ struct ShowCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The saved plan.", valueName: "plan"))
     var file: String
 
-    func run() throws {
-        let console = Console()
-        guard let saved = try SavedPlan.read(file) else {
-            throw fail("\(file) is not a saved plan (no such file, or not one): make one with plan -out \(file)")
+    func run(_ console: Console) async throws {
+        guard let saved = try SavedPlan.read(file, console: console) else {
+            throw CommandFailure(
+                "\(file) is not a saved plan (no such file, or not one): make one with plan -out \(file)")
         }
         switch format {
         case .text: console.write(PlanTextRenderer(style: console.style(noColor: noColor)).render(saved.plan))
@@ -36,7 +36,7 @@ struct ShowCommand: ParsableCommand {
 }
 
 /// `mitto-policy completion`: a shell completion script.
-struct CompletionCommand: ParsableCommand {
+struct CompletionCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "completion",
         abstract: "Print the completion script for bash, zsh or fish.",
@@ -56,8 +56,8 @@ struct CompletionCommand: ParsableCommand {
     @Argument(help: "bash, zsh or fish.")
     var shell: Shell
 
-    func run() {
+    func run(_ console: Console) async throws {
         let script = MittoPolicyCommand.completionScript(for: CompletionShell(rawValue: shell.rawValue) ?? .bash)
-        Console().write(script.hasSuffix("\n") ? script : script + "\n")
+        console.write(script.hasSuffix("\n") ? script : script + "\n")
     }
 }

@@ -5,7 +5,7 @@ import PolicyRendering
 import PolicySimulation
 
 /// `mitto-policy simulate`: what the planned limits would have done to recorded traffic; writes nothing.
-struct SimulateCommand: AsyncParsableCommand {
+struct SimulateCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Replay recorded sends through the live limits and the planned ones, and show what would change.",
@@ -40,9 +40,8 @@ struct SimulateCommand: AsyncParsableCommand {
         guard simulation.traffic != nil else { throw ValidationError("Missing expected argument '--traffic <file>'") }
     }
 
-    func run() async throws {
-        let console = Console()
-        let traffic = try simulation.readTraffic()!
+    func run(_ console: Console) async throws {
+        let traffic = try simulation.readTraffic(console)!
         let allowDelete = self.allowDelete
         let (session, plan, live) = try await PolicySession.loadAndPlan(
             paths: paths, options: options, console: console
@@ -53,7 +52,7 @@ struct SimulateCommand: AsyncParsableCommand {
         case .json: console.write(SimulationJSONRenderer().render(report))
         case .markdown: console.write(SimulationMarkdownRenderer().render(report))
         }
-        if detailedExitcode && report.refusesMore { throw ExitCode(2) }
+        if detailedExitcode && report.refusesMore { throw CommandFailure.exit(2) }
     }
 }
 
@@ -70,12 +69,12 @@ struct TrafficOptions: ParsableArguments {
     var showKeys = false
 
     /// The traffic file, read before anything is sent; nil without `--traffic`.
-    func readTraffic() throws -> Traffic? {
+    func readTraffic(_ console: Console) throws -> Traffic? {
         guard let traffic else { return nil }
         do {
-            return try Traffic.read(path: traffic)
+            return try Traffic.read(path: traffic, base: console.directory)
         } catch {
-            throw fail("\(error.description); nothing was sent to the API")
+            throw CommandFailure("\(error.description); nothing was sent to the API")
         }
     }
 

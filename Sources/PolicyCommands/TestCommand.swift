@@ -5,7 +5,7 @@ import PolicyRendering
 import PolicySimulation
 
 /// `mitto-policy test`: runs the manifests' policy tests offline.
-struct TestCommand: AsyncParsableCommand {
+struct TestCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Run the policy tests of the manifests offline: which sends are refused, which channels reached.",
@@ -26,16 +26,15 @@ struct TestCommand: AsyncParsableCommand {
             "Manifest files or folders (default: the project's, or the current folder).", valueName: "path"))
     var paths: [String] = []
 
-    func run() async throws {
-        let console = Console()
-        let workspace = Workspace.resolve(paths: paths, options: options, rule: .anyPaths)
-        try workspace.requireUsable(console: console, noColor: options.noColor)
-        let session = try PolicySession.load(workspace, options: options, console: console)
+    func run(_ console: Console) async throws {
+        let workspace = Workspace.resolve(paths: paths, options: options, console: console, rule: .anyPaths)
+        try workspace.requireUsable(noColor: options.noColor)
+        let session = try PolicySession.load(workspace, options: options)
         let results = PolicyTestRunner.run(session.manifests)
         switch format {
         case .text: console.write(PolicyTestTextRenderer(style: session.style).render(results))
         case .json: console.write(PolicyTestJSONRenderer().render(results))
         }
-        if results.contains(where: { !$0.passed }) { throw ExitCode(1) }
+        if results.contains(where: { !$0.passed }) { throw CommandFailure.exit(1) }
     }
 }

@@ -4,7 +4,7 @@ import PolicyModel
 import PolicyRendering
 
 /// `mitto-policy validate`: checks manifests and the project file offline and reports every problem.
-struct ValidateCommand: AsyncParsableCommand {
+struct ValidateCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check manifests offline and report every problem, like a compiler.",
@@ -21,9 +21,8 @@ struct ValidateCommand: AsyncParsableCommand {
             "Manifest files or folders (default: the project's, or the current folder).", valueName: "path"))
     var paths: [String] = []
 
-    func run() async throws {
-        let console = Console()
-        let workspace = Workspace.resolve(paths: paths, options: options, rule: .anyPaths)
+    func run(_ console: Console) async throws {
+        let workspace = Workspace.resolve(paths: paths, options: options, console: console, rule: .anyPaths)
         let loaded = workspace.loadManifests()
         var files = loaded.manifests.files
         if let projectPath = workspace.projectPath { files.insert(projectPath, at: 0) }
@@ -35,6 +34,6 @@ struct ValidateCommand: AsyncParsableCommand {
         case .text: console.write(DiagnosticTextRenderer(style: console.style(noColor: options.noColor)).render(report))
         case .json: console.write(DiagnosticJSONRenderer().render(report))
         }
-        if report.errorCount > 0 { throw ExitCode(1) }
+        if report.errorCount > 0 { throw CommandFailure.exit(1) }
     }
 }

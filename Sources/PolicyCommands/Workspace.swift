@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import PolicyManifest
 import PolicyModel
@@ -27,23 +26,27 @@ struct Workspace {
     var environment: EnvironmentSettings
     /// Problems of the project file, the environment or the paths: not the manifests' own.
     var diagnostics: [Diagnostic]
+    /// Where the paths start, and the environment's variables `${env:…}` reads: the console's.
+    var console: Console
 
-    static func resolve(paths: [String], options: GlobalOptions, rule: PathRule = .projectManifestsOnly) -> Workspace {
+    static func resolve(
+        paths: [String], options: GlobalOptions, console: Console, rule: PathRule = .projectManifestsOnly
+    ) -> Workspace {
         let fileManager = FileManager.default
         var projectPath = options.project
         var paths = paths
         var isDirectory: ObjCBool = false
-        if projectPath == nil, paths.count == 1, fileManager.fileExists(atPath: paths[0], isDirectory: &isDirectory),
-            isDirectory.boolValue
+        if projectPath == nil, paths.count == 1,
+            fileManager.fileExists(atPath: console.path(paths[0]), isDirectory: &isDirectory), isDirectory.boolValue
         {
             let candidate = (paths[0] as NSString).appendingPathComponent(ProjectFile.fileName)
-            if fileManager.fileExists(atPath: candidate) {
+            if fileManager.fileExists(atPath: console.path(candidate)) {
                 // The folder of a project stands for the project: its manifests are what is read.
                 projectPath = candidate
                 paths = []
             }
         }
-        if projectPath == nil, fileManager.fileExists(atPath: ProjectFile.fileName) {
+        if projectPath == nil, fileManager.fileExists(atPath: console.path(ProjectFile.fileName)) {
             projectPath = ProjectFile.fileName
         }
         let environmentName = options.env ?? ProjectFile.localEnvironment
@@ -61,17 +64,19 @@ struct Workspace {
             }
             return Workspace(
                 project: nil, projectPath: nil, projectSource: nil, manifestPaths: paths.isEmpty ? ["."] : paths,
-                environment: EnvironmentSettings(name: ProjectFile.localEnvironment), diagnostics: diagnostics
+                environment: EnvironmentSettings(name: ProjectFile.localEnvironment), diagnostics: diagnostics,
+                console: console
             )
         }
-        guard fileManager.fileExists(atPath: projectPath) else {
+        guard fileManager.fileExists(atPath: console.path(projectPath)) else {
             return Workspace(
                 project: nil, projectPath: nil, projectSource: nil, manifestPaths: paths,
                 environment: EnvironmentSettings(name: environmentName),
-                diagnostics: [.error("file-unreadable", "project file \(projectPath): no such file", at: nil)]
+                diagnostics: [.error("file-unreadable", "project file \(projectPath): no such file", at: nil)],
+                console: console
             )
         }
-        let (project, diagnostics, source) = ProjectFile.load(path: projectPath)
+        let (project, diagnostics, source) = ProjectFile.load(path: projectPath, base: console.directory)
         var all = diagnostics
         var environment = EnvironmentSettings(name: environmentName)
         if let project {
@@ -90,7 +95,7 @@ struct Workspace {
         var manifestPaths = project?.manifestPaths ?? []
         if !paths.isEmpty {
             if rule == .projectManifestsOnly, let project,
-                !sameFiles(paths, project.manifestPaths)
+                !sameFiles(paths, project.manifestPaths, base: console.directory)
             {
                 all.append(
                     .error(
@@ -106,24 +111,24 @@ struct Workspace {
         }
         return Workspace(
             project: project, projectPath: projectPath, projectSource: source, manifestPaths: manifestPaths,
-            environment: environment, diagnostics: all
+            environment: environment, diagnostics: all, console: console
         )
     }
 
     /// Whether two path lists name the same manifest files (paths that do not exist never match).
-    private static func sameFiles(_ left: [String], _ right: [String]) -> Bool {
+    private static func sameFiles(_ left: [String], _ right: [String], base: BaseDirectory) -> Bool {
         func files(_ paths: [String]) -> Set<String>? {
-            let found = ManifestLoader.manifestFiles(paths)
+            let found = ManifestLoader.manifestFiles(paths, base: base)
             guard found.missing.isEmpty else { return nil }
-            return Set(found.files.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+            return Set(found.files.map { URL(fileURLWithPath: base.resolve($0)).standardizedFileURL.path })
         }
         guard let left = files(left), let right = files(right) else { return false }
         return left == right
     }
 
-    /// Where manifests find `${var.NAME}`: the environment's variables, reading the process environment now.
+    /// Where manifests find `${var.NAME}`: the environment's variables, reading the console's environment.
     var scope: VariableScope {
-        VariableScope(environment, processEnvironment: ProcessInfo.processInfo.environment)
+        VariableScope(environment, processEnvironment: console.environment)
     }
 
     /// Loads the manifests; the project file's own problems come first, and stop loading when they are errors.
@@ -131,7 +136,8 @@ struct Workspace {
         guard !diagnostics.hasErrors else {
             return LoadedManifests(manifests: ManifestSet(), diagnostics: diagnostics, sources: projectSources)
         }
-        var loaded = ManifestLoader.load(paths: manifestPaths, testPaths: project?.testPaths ?? [], scope: scope)
+        var loaded = ManifestLoader.load(
+            paths: manifestPaths, testPaths: project?.testPaths ?? [], scope: scope, base: console.directory)
         if loaded.manifests.files.isEmpty && !loaded.diagnostics.hasErrors {
             let places = manifestPaths.map { $0 == "." ? "the current folder" : $0 }.joined(separator: ", ")
             loaded.diagnostics.append(
@@ -148,12 +154,12 @@ struct Workspace {
 
     /// Fails when the project file, the environment or the paths are wrong, before any manifest is read: located
     /// problems (in the project file) are shown as a compiler would, the others as one line each.
-    func requireUsable(console: Console, noColor: Bool) throws {
+    func requireUsable(noColor: Bool) throws {
         let errors = diagnostics.filter { $0.severity == .error }
         guard !errors.isEmpty else { return }
         let located = errors.filter { $0.location != nil }
         if !located.isEmpty {
-            let style = TextStyle(usesColor: console.style(noColor: noColor).usesColor && console.isErrorTerminal)
+            let style = console.errorStyle(noColor: noColor)
             console.error(
                 DiagnosticTextRenderer(style: style).render(located.sortedByLocation, sources: projectSources))
         }
@@ -162,11 +168,11 @@ struct Workspace {
         }
         guard located.isEmpty else {
             let file = projectPath ?? ProjectFile.fileName
-            throw fail(
+            throw CommandFailure(
                 "the project file \(file) has \(located.count) error\(located.count == 1 ? "" : "s"); "
                     + "nothing was sent to the API")
         }
-        throw ExitCode(1)
+        throw CommandFailure.exit(1)
     }
 
     private var projectSources: [String: String] {

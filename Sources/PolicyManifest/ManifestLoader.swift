@@ -30,13 +30,16 @@ public enum ManifestLoader {
     static let parserLimits = YAMLParser.Limits(maxAliasExpandedNodes: 0, maxNestingDepth: 64, allowsAliases: false)
 
     /// Loads `paths` (files, or directories read recursively for `*.yaml` and `*.yml`, hidden ones skipped), and
-    /// `testPaths` the same way, whose files may hold only `tests:`.
-    public static func load(paths: [String], testPaths: [String] = [], scope: VariableScope) -> LoadedManifests {
+    /// `testPaths` the same way, whose files may hold only `tests:`. Relative paths start at `base`, and are shown as
+    /// given.
+    public static func load(
+        paths: [String], testPaths: [String] = [], scope: VariableScope, base: BaseDirectory = .current
+    ) -> LoadedManifests {
         var diagnostics: [Diagnostic] = []
         var files: [String] = []
         var testFiles = Set<String>()
         for (path, isTests) in paths.map({ ($0, false) }) + testPaths.map({ ($0, true) }) {
-            switch discover(path) {
+            switch discover(path, base: base) {
             case .success(let found):
                 files += found
                 if isTests { testFiles.formUnion(found) }
@@ -48,7 +51,7 @@ public enum ManifestLoader {
         files = files.filter { seen.insert($0).inserted }
         var sources: [(path: String, bytes: [UInt8])] = []
         for file in files {
-            switch read(file) {
+            switch read(file, base: base) {
             case .success(let bytes): sources.append((file, bytes))
             case .failure(let diagnostic): diagnostics.append(diagnostic)
             }
@@ -270,11 +273,13 @@ public enum ManifestLoader {
     }
 
     /// The manifest files `paths` name, as `load` would read them, and the paths that do not exist.
-    public static func manifestFiles(_ paths: [String]) -> (files: [String], missing: [String]) {
+    public static func manifestFiles(_ paths: [String], base: BaseDirectory = .current) -> (
+        files: [String], missing: [String]
+    ) {
         var files: [String] = []
         var missing: [String] = []
         for path in paths {
-            switch discover(path) {
+            switch discover(path, base: base) {
             case .success(let found): files += found
             case .failure: missing.append(path)
             }
@@ -282,13 +287,13 @@ public enum ManifestLoader {
         return (files, missing)
     }
 
-    static func discover(_ path: String) -> Result<[String], Diagnostic> {
+    static func discover(_ path: String, base: BaseDirectory) -> Result<[String], Diagnostic> {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard FileManager.default.fileExists(atPath: base.resolve(path), isDirectory: &isDirectory) else {
             return .failure(.error("file-unreadable", "\(path): no such file or directory", at: nil))
         }
         guard isDirectory.boolValue else { return .success([path]) }
-        guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+        guard let enumerator = FileManager.default.enumerator(atPath: base.resolve(path)) else {
             return .failure(.error("file-unreadable", "\(path): cannot list the directory", at: nil))
         }
         var found: [String] = []
@@ -301,15 +306,15 @@ public enum ManifestLoader {
             guard name.hasSuffix(".yaml") || name.hasSuffix(".yml"), name != ProjectFile.fileName else { continue }
             let full = path == "." ? relative : (path as NSString).appendingPathComponent(relative)
             var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue {
+            if FileManager.default.fileExists(atPath: base.resolve(full), isDirectory: &isDir), !isDir.boolValue {
                 found.append(full)
             }
         }
         return .success(found.sorted())
     }
 
-    static func read(_ path: String) -> Result<[UInt8], Diagnostic> {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    static func read(_ path: String, base: BaseDirectory) -> Result<[UInt8], Diagnostic> {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: base.resolve(path))
         if let size = attributes?[.size] as? Int, size > maxFileSize {
             return .failure(
                 .error(
@@ -320,7 +325,7 @@ public enum ManifestLoader {
                 )
             )
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileManager.default.contents(atPath: base.resolve(path)) else {
             return .failure(.error("file-unreadable", "\(path): cannot read the file", at: nil))
         }
         return .success(Array(data))

@@ -86,9 +86,11 @@ public struct ProjectFile: Hashable, Sendable {
     }
 
     /// Reads and checks the project file at `path`; `source` is its text for showing under diagnostics, with
-    /// secrets masked (``maskedSource(_:)``).
-    public static func load(path: String) -> (ProjectFile?, [Diagnostic], source: String) {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// secrets masked (``maskedSource(_:)``). A relative `path` starts at `base`.
+    public static func load(path: String, base: BaseDirectory = .current) -> (
+        ProjectFile?, [Diagnostic], source: String
+    ) {
+        guard let data = FileManager.default.contents(atPath: base.resolve(path)) else {
             return (nil, [.error("file-unreadable", "\(path): cannot read the project file", at: nil)], "")
         }
         let (project, diagnostics) = decode(Array(data), path: path)

@@ -87,16 +87,16 @@ public struct Traffic: Sendable {
         }.map(\.element)
     }
 
-    /// Reads the file at `path`.
-    public static func read(path: String) throws(Failure) -> Traffic {
+    /// Reads the file at `path` (from `base` when relative).
+    public static func read(path: String, base: BaseDirectory = .current) throws(Failure) -> Traffic {
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+        guard FileManager.default.fileExists(atPath: base.resolve(path), isDirectory: &isFolder) else {
             throw Failure(file: path, line: nil, message: "no such traffic file")
         }
         guard !isFolder.boolValue else {
             throw Failure(file: path, line: nil, message: "is a folder, not a traffic file")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileManager.default.contents(atPath: base.resolve(path)) else {
             throw Failure(file: path, line: nil, message: "the traffic file cannot be read")
         }
         return try parse(data, file: path)

@@ -1,3 +1,4 @@
+import Foundation
 import PolicyCommands
 
 #if os(Linux)
@@ -16,6 +17,6 @@ struct Entrypoint {
             _ = mallopt(M_ARENA_MAX, 1)
             _ = mallopt(M_TRIM_THRESHOLD, 1 << 20)
         #endif
-        await MittoPolicyCommand.main()
+        exit(await MittoPolicy.run(Array(CommandLine.arguments.dropFirst()), console: .process))
     }
 }

@@ -8,6 +8,13 @@ public struct CommandResult: Sendable {
     public var stdout: String
     /// Standard error.
     public var stderr: String
+
+    /// A result of these parts.
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
 }
 
 /// Runs a built executable of this package as a real process.

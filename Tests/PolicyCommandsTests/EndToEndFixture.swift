@@ -42,9 +42,19 @@ struct EndToEndFixture {
         try text.write(to: directory.appendingPathComponent("policy/policy.yaml"), atomically: true, encoding: .utf8)
     }
 
-    /// Runs `mitto-policy` in the project folder; the API key must never show in what it prints.
-    func run(_ arguments: [String]) throws -> CommandResult {
-        let result = try CommandRunner.run(arguments, in: directory, environment: environment)
+    /// Runs a `mitto-policy` command in the project folder, in this process; the API key must never show in what
+    /// it prints.
+    func run(_ arguments: [String], input: String? = nil, terminal: Bool = false) async throws -> CommandResult {
+        try checked(
+            await InProcess.run(arguments, in: directory, environment: environment, input: input, terminal: terminal))
+    }
+
+    /// Runs the built `mitto-policy` binary in the project folder, as a user does.
+    func runBinary(_ arguments: [String]) throws -> CommandResult {
+        try checked(CommandRunner.run(arguments, in: directory, environment: environment))
+    }
+
+    private func checked(_ result: CommandResult) -> CommandResult {
         precondition(!result.stdout.contains(Self.apiKey) && !result.stderr.contains(Self.apiKey), "API key printed")
         return result
     }

@@ -4,21 +4,22 @@ import MittoTestSupport
 import PolicyModel
 import Testing
 
-/// The built `mitto-policy` binary against a running `mitto-emulator` process, over real HTTP.
+/// `mitto-policy` against a running `mitto-emulator` process, over real HTTP: commands run in this process, and the
+/// built binary for the whole loop and the embedded default.
 @Suite("End to end: mitto-policy against a mitto-emulator process")
 struct EndToEndTests {
     @Test("plan, apply, plan again: the second plan has no changes")
     func convergence() async throws {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
-            let first = try fixture.run(["plan", "--env", "test", "--detailed-exitcode"])
+            let first = try fixture.runBinary(["plan", "--env", "test", "--detailed-exitcode"])
             #expect(first.status == 2)
             #expect(first.stdout.contains("+ limit.limit_on_phone [tighten]  policy/policy.yaml:2:3"))
             #expect(first.stdout.hasSuffix("Plan: 2 to create, 0 to update, 0 to delete.\n"))
-            let apply = try fixture.run(["apply", "--env", "test", "--auto-approve"])
+            let apply = try fixture.runBinary(["apply", "--env", "test", "--auto-approve"])
             #expect(apply.status == 0, "\(apply.stderr)")
             #expect(apply.stdout.contains("Apply complete: 2 applied, 0 failed, 0 unknown, 0 not started."))
-            let second = try fixture.run(["plan", "--env", "test", "--detailed-exitcode"])
+            let second = try fixture.runBinary(["plan", "--env", "test", "--detailed-exitcode"])
             #expect(second.status == 0)
             #expect(second.stdout.hasSuffix("No changes. The account matches the manifests.\n"))
             let live = try await fixture.withAPI { api in try await api.listLimits() }
@@ -30,10 +31,21 @@ struct EndToEndTests {
     func approval() async throws {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
-            let result = try fixture.run(["apply", "--env", "test"])
+            let result = try await fixture.run(["apply", "--env", "test"])
             #expect(result.status == 1)
             #expect(result.stderr.contains("standard input is not a terminal; pass --auto-approve"))
             #expect(try await fixture.withAPI { try await $0.listLimits() }.isEmpty)
+            // On a terminal only "yes" applies.
+            for answer in ["y", "", "YES"] {
+                let declined = try await fixture.run(["apply", "--env", "test"], input: answer, terminal: true)
+                #expect(declined.status == 1)
+                #expect(declined.stdout.hasSuffix("Only 'yes' is accepted: "))
+                #expect(declined.stderr == "mitto-policy: error: not applied\n")
+            }
+            #expect(try await fixture.withAPI { try await $0.listLimits() }.isEmpty)
+            let accepted = try await fixture.run(["apply", "--env", "test"], input: "yes\n", terminal: true)
+            #expect(accepted.status == 0, "\(accepted.stderr)")
+            #expect(try await fixture.withAPI { try await $0.listLimits() }.count == 1)
         }
     }
 
@@ -41,8 +53,8 @@ struct EndToEndTests {
     func drift() async throws {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
-            #expect(try fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
-            #expect(try fixture.run(["drift", "--env", "test"]).status == 0)
+            #expect(try await fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
+            #expect(try await fixture.run(["drift", "--env", "test"]).status == 0)
             try await fixture.withAPI { api in
                 let limit = try #require(try await api.listLimits().first)
                 var edited = limit.limit
@@ -52,7 +64,7 @@ struct EndToEndTests {
                 _ = try await api.createLimit(
                     Limit(name: "legacy_ip", buckets: [.init(name: "b", max: 1, interval: 60)]))
             }
-            let drift = try fixture.run(["drift", "--env", "test"])
+            let drift = try await fixture.run(["drift", "--env", "test"])
             #expect(drift.status == 2)
             // Raised from 3 to 50 by hand: loosened, said as what happened to the account.
             #expect(drift.stdout.contains("~ limit.limit_on_phone [loosened outside the manifests]"))
@@ -60,7 +72,7 @@ struct EndToEndTests {
             #expect(drift.stdout.contains("limit.stray"))
             #expect(!drift.stdout.contains("legacy_ip"))
             #expect(drift.stdout.hasSuffix("Drift: 1 changed, 0 missing, 1 unmanaged.\n"))
-            let json = try fixture.run(["drift", "--env", "test", "--format", "json"])
+            let json = try await fixture.run(["drift", "--env", "test", "--format", "json"])
             #expect(json.status == 2)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             #expect(object["inSync"] as? Bool == false)
@@ -73,9 +85,9 @@ struct EndToEndTests {
     func savedPlan() async throws {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
-            #expect(try fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
+            #expect(try await fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
             try fixture.writePolicy(EndToEndFixture.quickstart.replacingOccurrences(of: "max: 3", with: "max: 5"))
-            let saved = try fixture.run(["plan", "--env", "test", "-out", "reviewed.plan"])
+            let saved = try await fixture.run(["plan", "--env", "test", "-out", "reviewed.plan"])
             #expect(saved.status == 0)
             #expect(saved.stdout.contains("buckets[burst].max: 3 → 5 [loosen]"))
             try await fixture.withAPI { api in
@@ -84,7 +96,7 @@ struct EndToEndTests {
                 edited.buckets[1].max = 12
                 _ = try await api.replaceLimit(sid: limit.sid, with: edited)
             }
-            let stale = try fixture.run(["apply", "reviewed.plan"])
+            let stale = try await fixture.run(["apply", "reviewed.plan"])
             #expect(stale.status == 1)
             #expect(
                 stale.stderr.contains(
@@ -92,12 +104,12 @@ struct EndToEndTests {
             let unchanged = try await fixture.withAPI { try await $0.listLimits() }
             #expect(unchanged.first?.limit.buckets.map(\.max) == [3, 12])
 
-            #expect(try fixture.run(["plan", "--env", "test", "-o", "fresh.plan"]).status == 0)
-            let applied = try fixture.run(["apply", "fresh.plan"])
+            #expect(try await fixture.run(["plan", "--env", "test", "-o", "fresh.plan"]).status == 0)
+            let applied = try await fixture.run(["apply", "fresh.plan"])
             #expect(applied.status == 0, "\(applied.stderr)")
             let after = try await fixture.withAPI { try await $0.listLimits() }
             #expect(after.first?.limit.buckets.map(\.max) == [5, 10])
-            let again = try fixture.run(["apply", "fresh.plan"])
+            let again = try await fixture.run(["apply", "fresh.plan"])
             #expect(again.status == 0, "\(again.stderr)")
             #expect(again.stdout == "No changes. Everything in the saved plan is already applied.\n")
         }
@@ -114,18 +126,20 @@ struct EndToEndTests {
                     _ = try await api.createLimit(Limit(name: name, buckets: [.init(name: "b", max: 1, interval: 60)]))
                 }
             }
-            let listed = try fixture.run(["plan", "--env", "test"])
+            let listed = try await fixture.run(["plan", "--env", "test"])
             #expect(listed.status == 0)
             #expect(listed.stdout.contains("limit.old_0"))
             #expect(listed.stdout.contains("Plan: 2 to create, 0 to update, 0 to delete."))
-            let refused = try fixture.run(["plan", "--env", "test", "--allow-delete"])
+            let refused = try await fixture.run(["plan", "--env", "test", "--allow-delete"])
             #expect(refused.status == 1)
             #expect(refused.stdout.contains("7 deletions exceed safety.maxDeletes = 5"))
             #expect(refused.stdout.contains("--force"))
-            let refusedApply = try fixture.run(["apply", "--env", "test", "--allow-delete", "--auto-approve"])
+            let refusedApply = try await fixture.run(["apply", "--env", "test", "--allow-delete", "--auto-approve"])
             #expect(refusedApply.status == 1)
             #expect(try await fixture.withAPI { try await $0.listLimits() }.count == 9)
-            let forced = try fixture.run(["apply", "--env", "test", "--allow-delete", "--force", "--auto-approve"])
+            let forced = try await fixture.run([
+                "apply", "--env", "test", "--allow-delete", "--force", "--auto-approve",
+            ])
             #expect(forced.status == 0, "\(forced.stderr)")
             let names = try await fixture.withAPI { try await $0.listLimits() }.map(\.name).sorted()
             #expect(names == ["keep_me", "legacy_x", "limit_on_phone"])
@@ -159,13 +173,13 @@ struct EndToEndTests {
                     )
                 )
             }
-            let export = try fixture.run(["export", "--env", "test", "--out", "policy"])
+            let export = try await fixture.run(["export", "--env", "test", "--out", "policy"])
             #expect(export.status == 0, "\(export.stderr)")
             #expect(export.stderr.contains("Exported 1 limits and 1 workflows"))
-            let plan = try fixture.run(["plan", "--env", "test", "--detailed-exitcode"])
+            let plan = try await fixture.run(["plan", "--env", "test", "--detailed-exitcode"])
             #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
             #expect(plan.stdout.hasSuffix("No changes. The account matches the manifests.\n"))
-            let again = try fixture.run(["export", "--env", "test", "--out", "policy"])
+            let again = try await fixture.run(["export", "--env", "test", "--out", "policy"])
             #expect(again.status == 1)
             #expect(again.stderr.contains("exists; export never overwrites a file"))
         }
@@ -179,14 +193,14 @@ struct EndToEndTests {
                 endpoint: fixture.emulator.endpoint, account: TestAccounts.acme.withKey(EndToEndFixture.apiKey))
             let fault = #"{"method":"POST","path":"/2fa/workflows","status":400,"times":1}"#
             #expect(try await raw.send("POST", "/_emulator/faults", body: fault).status == 200)
-            let failed = try fixture.run(["apply", "--env", "test", "--auto-approve"])
+            let failed = try await fixture.run(["apply", "--env", "test", "--auto-approve"])
             #expect(failed.status == 1)
             #expect(failed.stdout.contains("✓ created limit.limit_on_phone"))
             #expect(
                 failed.stdout.contains(
                     "✗ failed to create workflow.login: POST /2fa/workflows: 400: Injected fault: 400"))
             #expect(failed.stdout.contains("Apply incomplete: 1 applied, 1 failed, 0 unknown, 0 not started."))
-            let rerun = try fixture.run(["apply", "--env", "test", "--auto-approve"])
+            let rerun = try await fixture.run(["apply", "--env", "test", "--auto-approve"])
             #expect(rerun.status == 0, "\(rerun.stderr)")
             #expect(rerun.stdout.contains("Plan: 1 to create, 0 to update, 0 to delete."))
             #expect(try await fixture.withAPI { try await $0.listLimits() }.count == 1)
@@ -198,7 +212,7 @@ struct EndToEndTests {
     func appliedLimitRefusesSends() async throws {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
-            #expect(try fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
+            #expect(try await fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
             let raw = RawHTTP(
                 endpoint: fixture.emulator.endpoint, account: TestAccounts.acme.withKey(EndToEndFixture.apiKey))
             let send = #"{"workflow":"login","to":"+41790000007","limits":{"limit_on_phone":"+41790000007"}}"#
@@ -230,13 +244,13 @@ struct EndToEndTests {
             try project.write(
                 to: directory.appendingPathComponent("mitto-policy.yaml"), atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyFile.path)
-            let refused = try fixture.run(["plan", "--env", "test"])
+            let refused = try await fixture.run(["plan", "--env", "test"])
             #expect(refused.status == 1)
             #expect(
                 refused.stderr.contains(
                     "apiKeyFile mitto.key is readable by others (mode 644); run chmod 600 mitto.key"))
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
-            let planned = try fixture.run(["plan", "--env", "test"])
+            let planned = try await fixture.run(["plan", "--env", "test"])
             #expect(planned.status == 0, "\(planned.stderr)")
             #expect(planned.stdout.contains("Plan: 2 to create"))
         }
@@ -274,7 +288,7 @@ struct EndToEndTests {
             try project.write(
                 to: directory.appendingPathComponent("mitto-policy.yaml"), atomically: true, encoding: .utf8)
             let environment = ["E2E_API_KEY": parent.apiKey, "E2E_SUB_ACCOUNT": sub.sid]
-            let apply = try CommandRunner.run(
+            let apply = try await InProcess.run(
                 ["apply", "--env", "tenant", "--auto-approve"], in: directory, environment: environment)
             #expect(apply.status == 0, "\(apply.stderr)")
             #expect(!apply.stdout.contains(parent.apiKey))
@@ -299,7 +313,7 @@ struct EndToEndTests {
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
             let port = fixture.emulator.port
             fixture.emulator.stop()
-            let result = try fixture.run(["plan", "--env", "test"])
+            let result = try await fixture.run(["plan", "--env", "test"])
             #expect(result.status == 1)
             #expect(result.stderr.hasPrefix("mitto-policy: error: GET /2fa/"))
             #expect(result.stderr.contains("gave up after 5 attempts: no answer"))
@@ -313,7 +327,7 @@ struct EndToEndTests {
             let fixture = try EndToEndFixture.start(
                 policy: EndToEndFixture.quickstart.replacingOccurrences(of: "max: 3", with: "max: 0"), in: directory
             )
-            let result = try fixture.run(["apply", "--env", "test", "--auto-approve"])
+            let result = try await fixture.run(["apply", "--env", "test", "--auto-approve"])
             #expect(result.status == 1)
             #expect(
                 result.stderr.contains(

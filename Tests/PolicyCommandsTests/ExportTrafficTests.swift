@@ -22,7 +22,7 @@ struct ExportTrafficTests {
     func roundTrip() async throws {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: Self.policy, in: directory)
-            #expect(try fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
+            #expect(try await fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
             let raw = RawHTTP(
                 endpoint: fixture.emulator.endpoint, account: TestAccounts.acme.withKey(EndToEndFixture.apiKey))
             var refused = 0
@@ -44,7 +44,7 @@ struct ExportTrafficTests {
             }
             #expect(refused == 2)
 
-            let export = try fixture.run(
+            let export = try await fixture.run(
                 ["export-traffic", "--env", "test", "--since", Self.today(offsetDays: -1), "--out", "traffic.jsonl"])
             #expect(export.status == 0, "\(export.stderr)")
             #expect(export.stderr.contains("Exported 1205 session records"), "\(export.stderr)")
@@ -61,7 +61,7 @@ struct ExportTrafficTests {
             #expect(
                 !FileManager.default.fileExists(atPath: directory.appendingPathComponent("traffic.jsonl.partial").path))
 
-            let simulated = try fixture.run(
+            let simulated = try await fixture.run(
                 ["simulate", "--env", "test", "--traffic", "traffic.jsonl", "--format", "json", "--detailed-exitcode"])
             #expect(simulated.status == 0, "\(simulated.stderr)")
             let report = try #require(
@@ -70,7 +70,7 @@ struct ExportTrafficTests {
             #expect(totals["sends"] == 1_205)
             #expect(totals["refusedBefore"] == 2 && totals["refusedAfter"] == 2 && totals["newlyRefused"] == 0)
 
-            let again = try fixture.run([
+            let again = try await fixture.run([
                 "export-traffic", "--env", "test", "--since", Self.today(), "--out", "traffic.jsonl",
             ])
             #expect(again.status == 1)
@@ -78,12 +78,12 @@ struct ExportTrafficTests {
                 again.stderr
                     == "mitto-policy: error: traffic.jsonl exists; remove it or choose another --out (nothing was read)\n"
             )
-            let badDate = try fixture.run([
+            let badDate = try await fixture.run([
                 "export-traffic", "--env", "test", "--since", "yesterday", "--out", "x.jsonl",
             ])
             #expect(badDate.status == 64)
             #expect(badDate.stderr.contains("--since yesterday is not a date (YYYY-MM-DD) or an RFC 3339 time"))
-            let later = try fixture.run(
+            let later = try await fixture.run(
                 [
                     "export-traffic", "--env", "test", "--since", Self.today(), "--until", Self.today(offsetDays: -2),
                     "--out", "x.jsonl",

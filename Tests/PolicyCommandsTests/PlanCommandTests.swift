@@ -31,7 +31,7 @@ struct PlanCommandTests {
             for (format, file) in [
                 ("text", "plan-quickstart.txt"), ("json", "plan-quickstart.json"), ("markdown", "plan-quickstart.md"),
             ] {
-                let result = try CommandRunner.run(["plan", "quickstart", "--format", format], in: directory)
+                let result = try await InProcess.run(["plan", "quickstart", "--format", format], in: directory)
                 #expect(result.status == 0, "\(result.stderr)")
                 // The JSON names the embedded emulator's state folder, which is under the temporary folder.
                 try Self.expectGolden(result.stdout.replacingOccurrences(of: directory.path, with: "<folder>"), file)
@@ -42,13 +42,13 @@ struct PlanCommandTests {
     @Test("apply output, then drift in sync")
     func applyAndDrift() async throws {
         try await Self.withQuickstart { directory in
-            let apply = try CommandRunner.run(["apply", "quickstart", "--auto-approve"], in: directory)
+            let apply = try await InProcess.run(["apply", "quickstart", "--auto-approve"], in: directory)
             #expect(apply.status == 0)
             let sidFree = apply.stdout.replacingOccurrences(
                 of: #"\((LM|WF)[0-9a-f]{32}\)"#, with: "($1…)", options: .regularExpression
             )
             try Self.expectGolden(sidFree, "apply-quickstart.txt")
-            let drift = try CommandRunner.run(["drift", "quickstart"], in: directory)
+            let drift = try await InProcess.run(["drift", "quickstart"], in: directory)
             #expect(drift.status == 0)
             try Self.expectGolden(drift.stdout, "drift-quickstart.txt")
         }
@@ -74,7 +74,7 @@ struct PlanCommandTests {
                 to: directory.appendingPathComponent("mitto-policy.yaml"), atomically: true, encoding: .utf8)
             try "limits:\n  limit_a:\n    buckets: [{name: burst, max: 0, interval: 10m}]\n".write(
                 to: directory.appendingPathComponent("policy/policy.yaml"), atomically: true, encoding: .utf8)
-            let result = try CommandRunner.run(
+            let result = try await InProcess.run(
                 [command, "--env", "dead"], in: directory, environment: ["DEAD_KEY": "dead-key-0123456789"])
             #expect(result.status == 1)
             #expect(result.stderr.contains("policy/policy.yaml:3:34: error: buckets[0].max must be between 1 and"))

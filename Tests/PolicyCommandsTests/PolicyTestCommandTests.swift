@@ -26,9 +26,9 @@ struct PolicyTestCommandTests {
     }
 
     @Test("failing tests: each failure at its file:line with expected and actual, exit 1, in text and JSON")
-    func failing() throws {
+    func failing() async throws {
         for (format, file) in [("text", "test-failing.txt"), ("json", "test-failing.json")] {
-            let result = try CommandRunner.run(["test", "\(Self.fixtures)/failing", "--format", format])
+            let result = try await InProcess.run(["test", "\(Self.fixtures)/failing", "--format", format])
             #expect(result.status == 1, "\(result.stderr)")
             #expect(result.stderr.isEmpty, "\(result.stderr)")
             try Self.expectGolden(result.stdout, file)
@@ -41,9 +41,9 @@ struct PolicyTestCommandTests {
             ("examples/quickstart", [String]()), ("examples/consumer-app", ["policy"]),
             ("examples/two-environments", []),
         ])
-    func examples(folder: String, paths: [String]) throws {
+    func examples(folder: String, paths: [String]) async throws {
         let directory = CommandRunner.packageRoot.appendingPathComponent(folder)
-        let result = try CommandRunner.run(["test"] + paths, in: directory)
+        let result = try await InProcess.run(["test"] + paths, in: directory)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains(" passed, 0 failed."), "\(result.stdout)")
         #expect(!result.stdout.contains("Tests: none declared."))
@@ -54,7 +54,7 @@ struct PolicyTestCommandTests {
     @Test("plan and apply refuse a policy whose tests fail; --skip-tests goes on and says so")
     func gate() async throws {
         try await Self.withFailingPolicy { directory in
-            let plan = try CommandRunner.run(["plan", "policy"], in: directory)
+            let plan = try await InProcess.run(["plan", "policy"], in: directory)
             #expect(plan.status == 1)
             #expect(plan.stdout.isEmpty, "\(plan.stdout)")
             #expect(plan.stderr.contains("FAIL burst_is_off_by_one (3 sends)"), "\(plan.stderr)")
@@ -63,10 +63,10 @@ struct PolicyTestCommandTests {
                     "mitto-policy: error: 3 of 4 policy tests failed; the account was only read, and nothing was "
                         + "changed (mitto-policy test shows them all; --skip-tests goes on without them)\n"),
                 "\(plan.stderr)")
-            let apply = try CommandRunner.run(["apply", "policy", "--auto-approve"], in: directory)
+            let apply = try await InProcess.run(["apply", "policy", "--auto-approve"], in: directory)
             #expect(apply.status == 1)
             #expect(apply.stderr.contains("3 of 4 policy tests failed; nothing was sent to the API"), "\(apply.stderr)")
-            let skipped = try CommandRunner.run(["plan", "policy", "--skip-tests"], in: directory)
+            let skipped = try await InProcess.run(["plan", "policy", "--skip-tests"], in: directory)
             #expect(skipped.status == 0, "\(skipped.stderr)")
             #expect(skipped.stderr.contains("Policy tests skipped (--skip-tests): 4 tests not run."))
             // The refused apply changed nothing: the plan still creates both objects.
@@ -76,15 +76,15 @@ struct PolicyTestCommandTests {
             try FileManager.default.copyItem(
                 at: CommandRunner.packageRoot.appendingPathComponent("examples/quickstart"),
                 to: directory.appendingPathComponent("quickstart"))
-            let plan = try CommandRunner.run(["plan", "quickstart"], in: directory)
+            let plan = try await InProcess.run(["plan", "quickstart"], in: directory)
             #expect(plan.status == 0, "\(plan.stderr)")
             #expect(plan.stderr.contains("Policy tests: 3 passed."), "\(plan.stderr)")
         }
     }
 
     @Test("validate: tests naming what is not declared are errors; buckets that never refuse and copies are warned")
-    func validate() throws {
-        let result = try CommandRunner.run(["validate", "\(Self.fixtures)/warnings"])
+    func validate() async throws {
+        let result = try await InProcess.run(["validate", "\(Self.fixtures)/warnings"])
         #expect(result.status == 1)
         try Self.expectGolden(result.stdout, "validate-policy-warnings.txt")
     }

@@ -8,21 +8,21 @@ struct ShowCommandTests {
     @Test("show renders a saved plan exactly as plan printed it, in every format")
     func showMatchesPlan() async throws {
         try await PlanCommandTests.withQuickstart { directory in
-            let saved = try CommandRunner.run(["plan", "quickstart", "-out", "saved.plan"], in: directory)
+            let saved = try await InProcess.run(["plan", "quickstart", "-out", "saved.plan"], in: directory)
             #expect(saved.status == 0, "\(saved.stderr)")
             for format in ["text", "json", "markdown"] {
-                let plan = try CommandRunner.run(["plan", "quickstart", "--format", format], in: directory)
-                let shown = try CommandRunner.run(["show", "saved.plan", "--format", format], in: directory)
+                let plan = try await InProcess.run(["plan", "quickstart", "--format", format], in: directory)
+                let shown = try await InProcess.run(["show", "saved.plan", "--format", format], in: directory)
                 #expect(shown.status == 0, "\(shown.stderr)")
                 #expect(shown.stdout == plan.stdout, "show --format \(format) differs from plan")
             }
-            let missing = try CommandRunner.run(["show", "nothing.plan"], in: directory)
+            let missing = try await InProcess.run(["show", "nothing.plan"], in: directory)
             #expect(missing.status == 1)
             #expect(
                 missing.stderr
                     == "mitto-policy: error: nothing.plan is not a saved plan (no such file, or not one): make one "
                     + "with plan -out nothing.plan\n")
-            let manifest = try CommandRunner.run(["show", "quickstart/policy.yaml"], in: directory)
+            let manifest = try await InProcess.run(["show", "quickstart/policy.yaml"], in: directory)
             #expect(manifest.status == 1)
         }
     }
@@ -33,8 +33,8 @@ struct ShowCommandTests {
             ("bash", "-F _mitto-policy mitto-policy"), ("zsh", "#compdef mitto-policy"),
             ("fish", "complete -c 'mitto-policy'"),
         ])
-    func completion(shell: String, marker: String) throws {
-        let result = try CommandRunner.run(["completion", shell])
+    func completion(shell: String, marker: String) async throws {
+        let result = try await InProcess.run(["completion", shell])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains(marker))
         for command in ["simulate", "export-traffic", "plan", "show"] {

@@ -17,7 +17,7 @@ struct SimulateCommandTests {
                 try FileManager.default.copyItem(
                     at: fixture.appendingPathComponent(name), to: directory.appendingPathComponent(name))
             }
-            let apply = try CommandRunner.run(["apply", "live", "--auto-approve"], in: directory)
+            let apply = try await InProcess.run(["apply", "live", "--auto-approve"], in: directory)
             try #require(apply.status == 0, "\(apply.stderr)")
             try await body(directory)
         }
@@ -38,7 +38,7 @@ struct SimulateCommandTests {
         let expected = try Self.json(
             String(contentsOf: Self.fixture.appendingPathComponent("expected.json"), encoding: .utf8))
         try await Self.withLiveAccount { directory in
-            let result = try CommandRunner.run(
+            let result = try await InProcess.run(
                 [
                     "simulate", "desired", "--traffic", "traffic.jsonl", "--allow-delete", "--show-keys", "--format",
                     "json",
@@ -108,21 +108,21 @@ struct SimulateCommandTests {
     @Test("the CSV form and a saved search page replay as the same sends do in JSON lines")
     func otherForms() async throws {
         try await Self.withLiveAccount { directory in
-            func totals(_ file: String) throws -> [String: Int] {
-                let result = try CommandRunner.run(
+            func totals(_ file: String) async throws -> [String: Int] {
+                let result = try await InProcess.run(
                     ["simulate", "desired", "--traffic", file, "--allow-delete", "--format", "json"], in: directory)
                 #expect(result.status == 0, "\(result.stderr)")
                 return try #require(try Self.json(result.stdout)["totals"] as? [String: Int])
             }
-            let jsonLines = try totals("traffic.jsonl")
-            #expect(try totals("traffic.csv") == jsonLines)
+            let jsonLines = try await totals("traffic.jsonl")
+            #expect(try await totals("traffic.csv") == jsonLines)
             // The page holds the first 200 records of the JSON lines.
             let lines = try String(contentsOf: directory.appendingPathComponent("traffic.jsonl"), encoding: .utf8)
                 .split(separator: "\n").prefix(200).joined(separator: "\n")
             try lines.write(to: directory.appendingPathComponent("first-200.jsonl"), atomically: true, encoding: .utf8)
-            let page = try totals("traffic-page.json")
+            let page = try await totals("traffic-page.json")
             #expect(page["sends"] == 200)
-            #expect(page == (try totals("first-200.jsonl")))
+            #expect(page == (try await totals("first-200.jsonl")))
         }
     }
 
@@ -136,7 +136,7 @@ struct SimulateCommandTests {
                     return Array((record["limits"] as! [String: String]).values)
                 })
             for (format, file) in [("text", "simulate-sample.txt"), ("markdown", "simulate-sample.md")] {
-                let result = try CommandRunner.run(
+                let result = try await InProcess.run(
                     [
                         "simulate", "desired", "--traffic", "traffic.jsonl", "--allow-delete", "--format", format,
                         "--detailed-exitcode",
@@ -146,7 +146,7 @@ struct SimulateCommandTests {
                 let shown = keys.filter { result.stdout.contains($0) }
                 #expect(shown.isEmpty, "unmasked keys in \(format): \(shown.sorted().prefix(5))")
             }
-            let json = try CommandRunner.run(
+            let json = try await InProcess.run(
                 ["simulate", "desired", "--traffic", "traffic.jsonl", "--allow-delete", "--format", "json"],
                 in: directory)
             #expect(keys.filter { json.stdout.contains("\"\($0)\"") }.isEmpty)
@@ -156,17 +156,17 @@ struct SimulateCommandTests {
     @Test("plan --traffic appends the simulation to the plan in every format")
     func planWithTraffic() async throws {
         try await Self.withLiveAccount { directory in
-            let text = try CommandRunner.run(["plan", "desired", "--traffic", "traffic.jsonl"], in: directory)
+            let text = try await InProcess.run(["plan", "desired", "--traffic", "traffic.jsonl"], in: directory)
             #expect(text.status == 0, "\(text.stderr)")
             let planEnd = try #require(text.stdout.range(of: "Plan: 0 to create, 3 to update, 0 to delete."))
             let simulation = try #require(text.stdout.range(of: "Simulated 3,000 sends from traffic.jsonl"))
             #expect(planEnd.upperBound < simulation.lowerBound)
-            let markdown = try CommandRunner.run(
+            let markdown = try await InProcess.run(
                 ["plan", "desired", "--traffic", "traffic.jsonl", "--format", "markdown"], in: directory)
             #expect(markdown.stdout.hasPrefix("<!-- mitto-policy plan: environment=local -->"))
             #expect(markdown.stdout.contains("\n---\n\n**Simulated on recorded traffic:** 3,000 sends"))
             let json = try Self.json(
-                try CommandRunner.run(
+                try await InProcess.run(
                     ["plan", "desired", "--traffic", "traffic.jsonl", "--format", "json"], in: directory
                 )
                 .stdout)
@@ -183,7 +183,7 @@ struct SimulateCommandTests {
                 at: Self.fixture.appendingPathComponent("desired"), to: directory.appendingPathComponent("desired"))
             try "{\"dateCreated\":\"2026-11-20T08:00:00Z\",\"limits\":{}}\n{\"dateCreated\":\n".write(
                 to: directory.appendingPathComponent("bad.jsonl"), atomically: true, encoding: .utf8)
-            let result = try CommandRunner.run(["simulate", "desired", "--traffic", "bad.jsonl"], in: directory)
+            let result = try await InProcess.run(["simulate", "desired", "--traffic", "bad.jsonl"], in: directory)
             #expect(result.status == 1)
             #expect(result.stdout.isEmpty)
             #expect(
@@ -191,7 +191,7 @@ struct SimulateCommandTests {
                     == "mitto-policy: error: bad.jsonl:2: not a JSON record (column 16): expected a string; "
                     + "nothing was sent to the API\n")
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(".mitto-policy").path))
-            let missing = try CommandRunner.run(["simulate", "desired"], in: directory)
+            let missing = try await InProcess.run(["simulate", "desired"], in: directory)
             #expect(missing.status == 64)
             #expect(missing.stderr.contains("Missing expected argument '--traffic <file>'"))
         }

@@ -13,27 +13,27 @@ struct ValidateCommandTests {
     }
 
     @Test("every example is valid: exit 0 and a summary line")
-    func examples() throws {
+    func examples() async throws {
         for example in ["examples/quickstart", "examples/consumer-app", "examples/two-environments"] {
-            let result = try CommandRunner.run(["validate", example])
+            let result = try await InProcess.run(["validate", example])
             #expect(result.status == 0, "\(example): \(result.stdout)")
             #expect(result.stdout.contains(" valid: "), "\(result.stdout)")
         }
-        let quickstart = try CommandRunner.run(["validate", "examples/quickstart"])
+        let quickstart = try await InProcess.run(["validate", "examples/quickstart"])
         #expect(quickstart.stdout == "1 file is valid: 1 limit, 1 workflow.\n")
     }
 
     @Test("broken manifests: every problem with its line, a caret and hints; exit 1")
-    func brokenText() throws {
-        let result = try CommandRunner.run(["validate", "Tests/PolicyCommandsTests/Fixtures/broken"])
+    func brokenText() async throws {
+        let result = try await InProcess.run(["validate", "Tests/PolicyCommandsTests/Fixtures/broken"])
         #expect(result.status == 1)
         try Self.expectGolden(result.stdout, "validate-broken.txt")
         #expect(result.stderr.isEmpty)
     }
 
     @Test("broken manifests as JSON, for tools")
-    func brokenJSON() throws {
-        let result = try CommandRunner.run(
+    func brokenJSON() async throws {
+        let result = try await InProcess.run(
             ["validate", "--format", "json", "Tests/PolicyCommandsTests/Fixtures/broken"]
         )
         #expect(result.status == 1)
@@ -44,10 +44,10 @@ struct ValidateCommandTests {
     }
 
     @Test("an environment's variables fill the manifests; an unknown environment is an error")
-    func environments() throws {
-        let staging = try CommandRunner.run(["validate", "--env", "staging", "examples/two-environments"])
+    func environments() async throws {
+        let staging = try await InProcess.run(["validate", "--env", "staging", "examples/two-environments"])
         #expect(staging.status == 0, "\(staging.stdout)")
-        let unknown = try CommandRunner.run(["validate", "--env", "qa", "examples/two-environments"])
+        let unknown = try await InProcess.run(["validate", "--env", "qa", "examples/two-environments"])
         #expect(unknown.status == 1)
         #expect(
             unknown.stdout.contains(
@@ -55,23 +55,32 @@ struct ValidateCommandTests {
         #expect(unknown.stdout.contains("hint: defined: local, staging, production"))
     }
 
-    @Test("colour only on request of a terminal: NO_COLOR and --no-color give plain text")
-    func noColor() throws {
-        let result = try CommandRunner.run(
-            ["validate", "--no-color", "Tests/PolicyCommandsTests/Fixtures/broken"], environment: ["TERM": "xterm"]
-        )
-        #expect(!result.stdout.contains("\u{1B}["))
+    @Test("colour only on a terminal: NO_COLOR, TERM=dumb and --no-color give plain text")
+    func noColor() async throws {
+        let broken = "Tests/PolicyCommandsTests/Fixtures/broken"
+        let terminal = try await InProcess.run(["validate", broken], environment: ["TERM": "xterm"], terminal: true)
+        #expect(terminal.stdout.contains("\u{1B}["))
+        let piped = try await InProcess.run(["validate", broken], environment: ["TERM": "xterm"])
+        #expect(!piped.stdout.contains("\u{1B}["))
+        for (arguments, environment) in [
+            (["--no-color"], ["TERM": "xterm"]), ([], ["TERM": "xterm", "NO_COLOR": "1"]), ([], ["TERM": "dumb"]),
+        ] {
+            let plain = try await InProcess.run(
+                ["validate"] + arguments + [broken], environment: environment, terminal: true)
+            #expect(!plain.stdout.contains("\u{1B}["), "\(arguments) \(environment)")
+            #expect(plain.stdout == piped.stdout)
+        }
     }
 
     @Test("schema prints the files in schemas/")
-    func schema() throws {
+    func schema() async throws {
         for name in ["manifest", "project"] {
-            let result = try CommandRunner.run(["schema", name])
+            let result = try await InProcess.run(["schema", name])
             #expect(result.status == 0)
             let file = CommandRunner.packageRoot.appendingPathComponent("schemas/\(name).schema.json")
             #expect(result.stdout == (try String(contentsOf: file, encoding: .utf8)))
         }
-        let unknown = try CommandRunner.run(["schema", "limits"])
+        let unknown = try await InProcess.run(["schema", "limits"])
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("unknown schema 'limits'"))
     }

@@ -17,7 +17,7 @@ struct WorkspaceTests {
     func missingPath() async throws {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
-            let result = try fixture.run(["validate", "--project", "mitto-policy.yaml", "/nonexistent"])
+            let result = try await fixture.run(["validate", "--project", "mitto-policy.yaml", "/nonexistent"])
             #expect(result.status == 1)
             #expect(result.stdout.contains("/nonexistent: no such file or directory"), "\(result.stdout)")
             #expect(!result.stdout.contains("valid:"))
@@ -32,11 +32,11 @@ struct WorkspaceTests {
             try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
             try Self.otherPolicy.write(to: other.appendingPathComponent("o.yaml"), atomically: true, encoding: .utf8)
 
-            let validate = try fixture.run(["validate", "--project", "mitto-policy.yaml", "other"])
+            let validate = try await fixture.run(["validate", "--project", "mitto-policy.yaml", "other"])
             #expect(validate.status == 0)
             #expect(validate.stdout.contains("1 limit, 0 workflows"), "\(validate.stdout)")
 
-            let plan = try fixture.run(["plan", "--env", "test", "--project", "mitto-policy.yaml", "other"])
+            let plan = try await fixture.run(["plan", "--env", "test", "--project", "mitto-policy.yaml", "other"])
             #expect(plan.status == 1)
             #expect(plan.stderr.contains("other is not the manifests of mitto-policy.yaml, which reads policy"))
             #expect(plan.stdout.isEmpty)
@@ -48,7 +48,7 @@ struct WorkspaceTests {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
             for paths in [["policy"], ["policy/policy.yaml"], ["./policy/"]] {
-                let plan = try fixture.run(["plan", "--env", "test"] + paths)
+                let plan = try await fixture.run(["plan", "--env", "test"] + paths)
                 #expect(plan.status == 0, "\(paths): \(plan.stderr)")
                 #expect(plan.stdout.hasPrefix("Plan for environment test"))
             }
@@ -58,13 +58,13 @@ struct WorkspaceTests {
     @Test("no manifest found is an error naming where it looked, and plan creates no state folder")
     func noManifests() async throws {
         try await withTemporaryDirectory { directory in
-            let validate = try CommandRunner.run(["validate"], in: directory)
+            let validate = try await InProcess.run(["validate"], in: directory)
             #expect(validate.status == 1)
             #expect(
                 validate.stdout.contains(
                     "error: no manifests found in the current folder (looked for *.yaml and *.yml files)"),
                 "\(validate.stdout)")
-            let plan = try CommandRunner.run(["plan"], in: directory)
+            let plan = try await InProcess.run(["plan"], in: directory)
             #expect(plan.status == 1)
             #expect(plan.stderr.contains("no manifests were read; nothing was sent to the API"))
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(".mitto-policy").path))
@@ -75,7 +75,7 @@ struct WorkspaceTests {
     func unknownEnvironment() async throws {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
-            let plan = try fixture.run(["plan", "--env", "nope"])
+            let plan = try await fixture.run(["plan", "--env", "nope"])
             #expect(plan.status == 1)
             #expect(
                 plan.stderr
@@ -88,20 +88,20 @@ struct WorkspaceTests {
     func savedPlanCommand() async throws {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
-            #expect(try fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
+            #expect(try await fixture.run(["apply", "--env", "test", "--auto-approve"]).status == 0)
             try await fixture.withAPI { api in
                 for index in 0..<8 {
                     _ = try await api.createLimit(
                         .init(name: "extra_\(index)", buckets: [.init(name: "b", max: 1, interval: 60)]))
                 }
             }
-            let refused = try fixture.run(["plan", "--env", "test", "--allow-delete", "-out", "r.json"])
+            let refused = try await fixture.run(["plan", "--env", "test", "--allow-delete", "-out", "r.json"])
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("the plan crosses a safety threshold, so it was not saved to r.json"))
             #expect(!refused.stderr.contains("Apply exactly this plan"))
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("r.json").path))
 
-            let saved = try fixture.run(["plan", "--env", "test", "-out", "ok.json"])
+            let saved = try await fixture.run(["plan", "--env", "test", "-out", "ok.json"])
             #expect(saved.status == 0)
             #expect(saved.stderr.contains("Apply exactly this plan with: mitto-policy apply --env test ok.json"))
         }
@@ -111,8 +111,8 @@ struct WorkspaceTests {
     func savedPlanTarget() async throws {
         try await withTemporaryDirectory { directory in
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
-            #expect(try fixture.run(["plan", "--env", "test", "-out", "p.json"]).status == 0)
-            let json = try fixture.run(["plan", "--env", "test", "--format", "json"])
+            #expect(try await fixture.run(["plan", "--env", "test", "-out", "p.json"]).status == 0)
+            let json = try await fixture.run(["plan", "--env", "test", "--format", "json"])
             let saved = try #require(
                 try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("p.json")))
                     as? [String: Any])
@@ -142,7 +142,7 @@ struct WorkspaceTests {
             let text = try String(contentsOf: project, encoding: .utf8)
             try text.replacingOccurrences(of: "http://127.0.0.1:", with: "http://localhost:").write(
                 to: project, atomically: true, encoding: .utf8)
-            let apply = try fixture.run(["apply", "p.json"])
+            let apply = try await fixture.run(["apply", "p.json"])
             #expect(apply.status == 1)
             #expect(
                 apply.stderr.contains(
@@ -161,7 +161,7 @@ struct WorkspaceTests {
             let text = try String(contentsOf: project, encoding: .utf8)
             try text.replacingOccurrences(of: "http://127.0.0.1:", with: "http://someone:hunter2@127.0.0.1:").write(
                 to: project, atomically: true, encoding: .utf8)
-            let plan = try fixture.run(["plan", "--env", "test", "--format", "json"])
+            let plan = try await fixture.run(["plan", "--env", "test", "--format", "json"])
             #expect(plan.status == 0, "\(plan.stderr)")
             #expect(plan.stdout.contains("\"endpoint\" : \"http://127.0.0.1:\(fixture.emulator.port)\""))
             #expect(!plan.stdout.contains("hunter2") && !plan.stderr.contains("hunter2"))
@@ -174,7 +174,7 @@ struct WorkspaceTests {
             let fixture = try EndToEndFixture.start(policy: EndToEndFixture.quickstart, in: directory)
             var environment = fixture.environment
             environment["E2E_ACCOUNT_SID"] = "pasted-key-by-mistake"
-            let plan = try CommandRunner.run(["plan", "--env", "test"], in: directory, environment: environment)
+            let plan = try await InProcess.run(["plan", "--env", "test"], in: directory, environment: environment)
             #expect(plan.status == 1)
             #expect(
                 plan.stderr
@@ -196,7 +196,7 @@ struct WorkspaceTests {
                     buckets: [{name: b, max: 1, interval: 60}]
                 """
             try policy.write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
-            let result = try CommandRunner.run(["validate"], in: directory)
+            let result = try await InProcess.run(["validate"], in: directory)
             #expect(result.status == 1)
             #expect(result.stdout.contains("p.yaml:2:3: error: limit 'first' renames 'legacy', as does 'second'"))
             #expect(result.stdout.contains("p.yaml:5:3: error: limit 'second' renames 'legacy', as does 'first'"))
