@@ -28,7 +28,10 @@ let package = Package(
         .target(name: "LimitEngine", dependencies: ["PolicyModel"]),
         .target(
             name: "PolicyManifest", dependencies: ["PolicyModel", "YAMLNodes"],
-            resources: [.copy("Resources/manifest.schema.json"), .copy("Resources/project.schema.json")]
+            resources: [
+                .copy("Resources/manifest.schema.json"), .copy("Resources/project.schema.json"),
+                .copy("Resources/plan.schema.json"),
+            ]
         ),
         .target(
             name: "MittoClient",

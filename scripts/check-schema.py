@@ -3,7 +3,7 @@
 
 Reads one JSON object from standard input:
 
-    {"schema": "manifest" | "project", "documents": [<JSON value>, ...]}
+    {"schema": "manifest" | "project" | "plan", "documents": [<JSON value>, ...]}
 
 and prints one JSON line per document, in order:
 
@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
-SCHEMA_NAMES = ("manifest", "project")
+SCHEMA_NAMES = ("manifest", "project", "plan")
 
 
 def pointer(path):

@@ -1,25 +1,17 @@
 import Foundation
 import PolicyPlanner
+import PolicyRendering
 
 /// A plan written by `plan -out FILE` and read by `apply FILE`: the plan, the account it was made for, and the
 /// fingerprints of the live objects it was made against.
 ///
-/// The file is the plan's own fields (the shapes `plan --format json` shares with it, such as addresses written
-/// `limit.NAME`) with `kind` added, so tools read one shape.
+/// The file is exactly what `plan --format json` prints (`PlanJSONRenderer`, described by
+/// `schemas/plan.schema.json`): tools read one shape, and that output can be applied as it is.
 struct SavedPlan {
-    /// Marks the file as a saved plan of this tool.
-    static let kind = "mitto-policy-plan"
-
     var plan: Plan
 
     func write(to path: String, console: Console) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var object = try JSONSerialization.jsonObject(with: encoder.encode(plan)) as? [String: Any] ?? [:]
-        object["kind"] = Self.kind
-        let data = try JSONSerialization.data(
-            withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: console.path(path)))
+        try Data(PlanJSONRenderer().render(plan).utf8).write(to: URL(fileURLWithPath: console.path(path)))
     }
 
     private struct Header: Decodable {
@@ -35,7 +27,7 @@ struct SavedPlan {
             let data = FileManager.default.contents(atPath: file), data.first == UInt8(ascii: "{")
         else { return nil }
         let header = try? JSONDecoder().decode(Header.self, from: data)
-        guard let header, header.kind == kind else {
+        guard let header, header.kind == Plan.documentKind else {
             throw CommandFailure("\(path) is not a saved plan of mitto-policy (make one with plan -out \(path))")
         }
         guard header.formatVersion == Plan.formatVersion else {

@@ -1,23 +1,25 @@
 import ArgumentParser
 import PolicyManifest
 
-/// `mitto-policy schema`: prints the JSON Schemas editors use for manifests and the project file.
+/// `mitto-policy schema`: prints the JSON Schemas editors use for manifests and the project file, and the one tools
+/// use for the plan JSON.
 struct SchemaCommand: PolicyCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Print the JSON Schema of manifests or of the project file.",
+        abstract: "Print the JSON Schema of manifests, of the project file, or of the plan JSON.",
         discussion: """
             Point an editor at it with a first line such as \
-            '# yaml-language-server: $schema=schemas/manifest.schema.json'.
+            '# yaml-language-server: $schema=schemas/manifest.schema.json'. The plan schema describes what \
+            'plan --format json' prints and 'plan -out' saves.
             """
     )
 
-    @Argument(help: "manifest or project.")
+    @Argument(help: "manifest, project or plan.")
     var name: String = "manifest"
 
     func validate() throws {
         guard Schemas.names.contains(name) else {
-            throw ValidationError("unknown schema '\(name)': choose \(Schemas.names.joined(separator: " or "))")
+            throw ValidationError("unknown schema '\(name)': choose manifest, project or plan")
         }
     }
 

@@ -1,9 +1,10 @@
 import Foundation
 
-/// The JSON Schemas of manifests and the project file, bundled with the tool; `schemas/` links to the same files.
+/// The JSON Schemas of manifests, the project file and the plan JSON, bundled with the tool; `schemas/` links to the
+/// same files.
 public enum Schemas {
-    /// The schemas by name: `manifest` and `project`.
-    public static let names = ["manifest", "project"]
+    /// The schemas by name: `manifest`, `project` and `plan`.
+    public static let names = ["manifest", "project", "plan"]
 
     /// The text of the schema called `name`, or nil for an unknown name.
     public static func text(_ name: String) -> String? {

@@ -2,7 +2,7 @@ import PolicyModel
 
 /// How a live account differs from its manifests, for scheduled checks: objects changed by hand, declared objects
 /// that are gone, and objects created outside the manifests.
-public struct DriftReport: Hashable, Sendable, Codable {
+public struct DriftReport: Hashable, Sendable {
     /// The version of the JSON shape.
     public static let formatVersion = 1
 

@@ -76,7 +76,7 @@ public enum FieldValue: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 /// One field that differs between the live object and the manifest.
-public struct FieldChange: Hashable, Sendable, Codable {
+public struct FieldChange: Hashable, Sendable, Decodable {
     /// The field's path, as in `buckets[0].max`.
     public var field: String
     /// The live value.
@@ -104,7 +104,7 @@ public struct FieldChange: Hashable, Sendable, Codable {
 }
 
 /// One planned API call.
-public struct PlannedChange: Hashable, Sendable, Codable {
+public struct PlannedChange: Hashable, Sendable, Decodable {
     /// The object, by kind and (new) name.
     public var address: ResourceAddress
     /// Create, update or delete.
@@ -151,7 +151,7 @@ public struct PlannedChange: Hashable, Sendable, Codable {
 }
 
 /// A live object the manifests do not declare.
-public struct UnmanagedObject: Hashable, Sendable, Codable {
+public struct UnmanagedObject: Hashable, Sendable, Decodable {
     /// Why it stays.
     public enum Reason: String, Hashable, Sendable, Codable {
         /// Deletion is not allowed (`--allow-delete` / `safety.allowDelete`).
@@ -176,7 +176,7 @@ public struct UnmanagedObject: Hashable, Sendable, Codable {
 }
 
 /// A safety threshold the plan crosses.
-public struct Refusal: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct Refusal: Hashable, Sendable, Decodable, CustomStringConvertible {
     /// `max-deletes` or `max-change-share`.
     public var rule: String
     /// What the plan measures, such as `7 deletions` or `40% of 20 live objects`.
@@ -202,7 +202,7 @@ public struct Refusal: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 /// The account a plan was made against, so that a saved plan is applied to that account and no other.
-public struct TargetAccount: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct TargetAccount: Hashable, Sendable, Decodable, CustomStringConvertible {
     /// The API's root URL, or `embedded:` and the state folder for the embedded emulator.
     public var endpoint: String
     /// The account whose credentials are used.
@@ -224,12 +224,17 @@ public struct TargetAccount: Hashable, Sendable, Codable, CustomStringConvertibl
 }
 
 /// The difference between manifests and an account, as the calls that remove it: deterministic, sorted data.
-public struct Plan: Hashable, Sendable, Codable {
-    /// The version of the saved shape: 2 records the target account and writes addresses as text.
+///
+/// The one JSON shape of a plan (`plan --format json`, `plan -out`, `show --format json`, described by
+/// `schemas/plan.schema.json`) is written by `PlanJSONRenderer`; a plan is read back from it with `Decodable`.
+public struct Plan: Hashable, Sendable, Decodable {
+    /// The version of the JSON shape: 2 records the target account and writes addresses as text.
     public static let formatVersion = 2
+    /// The JSON shape's `kind`, which marks a file as a plan `apply` and `show` read.
+    public static let documentKind = "mitto-policy-plan"
 
     /// Counts of the plan's contents.
-    public struct Summary: Hashable, Sendable, Codable {
+    public struct Summary: Hashable, Sendable, Decodable {
         /// Objects to create.
         public var create: Int
         /// Objects to update.

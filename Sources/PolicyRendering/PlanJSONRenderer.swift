@@ -1,10 +1,11 @@
 public import PolicyPlanner
 public import PolicySimulation
 
-/// A plan as JSON, the stable contract for tools: `formatVersion`, a summary, every change with its changed fields
-/// and risk, the unmanaged objects, and the refusals. Durations are seconds. The saved-plan file (`plan -out`) shares
-/// this version number and every shape the two have in common (addresses as `limit.NAME`, objects, changed fields,
-/// the target account), and adds what `apply` needs.
+/// A plan as JSON, the stable contract for tools and the one shape of a plan: `plan --format json` prints it,
+/// `plan -out` saves it, and `apply` and `show` read it back (`Plan` is `Decodable` from it); `schemas/plan.schema.json`
+/// describes it. It holds `kind` and `formatVersion`, the account planned for, a summary, every change with its
+/// changed fields, risk and the fingerprint of the live object it was planned against, the unmanaged objects, and the
+/// refusals. Durations are seconds.
 public struct PlanJSONRenderer: ReportRenderer {
     /// The version of this JSON shape; it changes only when a field changes meaning or goes away.
     public static let formatVersion = Plan.formatVersion
@@ -41,6 +42,7 @@ public struct PlanJSONRenderer: ReportRenderer {
             var risk: String
             var source: JSONDocument.Source?
             var renamedFrom: String?
+            var liveFingerprint: String?
         }
 
         struct Unmanaged: Encodable {
@@ -62,6 +64,7 @@ public struct PlanJSONRenderer: ReportRenderer {
             var subAccount: String?
         }
 
+        var kind = Plan.documentKind
         var formatVersion: Int
         var environment: String
         var target: Target?
@@ -71,6 +74,7 @@ public struct PlanJSONRenderer: ReportRenderer {
         var refusals: [Refusal]
         var refused: Bool
         var forced: Bool
+        var liveCount: Int
         var scope: AddressScope?
         var simulation: SimulationReport?
     }
@@ -106,7 +110,7 @@ public struct PlanJSONRenderer: ReportRenderer {
                         )
                     },
                     risk: change.risk.rawValue, source: change.source.map(JSONDocument.Source.init),
-                    renamedFrom: change.renamedFrom
+                    renamedFrom: change.renamedFrom, liveFingerprint: change.liveFingerprint
                 )
             },
             unmanaged: plan.unmanaged.map {
@@ -117,6 +121,7 @@ public struct PlanJSONRenderer: ReportRenderer {
             },
             refused: plan.isRefused,
             forced: plan.forced,
+            liveCount: plan.liveCount,
             scope: plan.scope,
             simulation: simulation
         )

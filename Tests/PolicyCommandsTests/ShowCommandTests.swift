@@ -2,7 +2,7 @@ import Foundation
 import MittoTestSupport
 import Testing
 
-/// `mitto-policy show` and `mitto-policy completion`, through the built binary.
+/// `mitto-policy show` and `mitto-policy completion`, run in process.
 @Suite("mitto-policy show and completion")
 struct ShowCommandTests {
     @Test("show renders a saved plan exactly as plan printed it, in every format")
@@ -24,6 +24,24 @@ struct ShowCommandTests {
                     + "with plan -out nothing.plan\n")
             let manifest = try await InProcess.run(["show", "quickstart/policy.yaml"], in: directory)
             #expect(manifest.status == 1)
+        }
+    }
+
+    @Test("a saved plan is byte for byte what plan --format json prints, so that output can be applied as it is")
+    func savedPlanIsThePlanJSON() async throws {
+        try await PlanCommandTests.withQuickstart { directory in
+            #expect(try await InProcess.run(["plan", "quickstart", "-out", "saved.plan"], in: directory).status == 0)
+            let json = try await InProcess.run(["plan", "quickstart", "--format", "json"], in: directory)
+            let saved = try String(contentsOf: directory.appendingPathComponent("saved.plan"), encoding: .utf8)
+            #expect(saved == json.stdout)
+            #expect(try SchemaCheck.errors([saved], schema: "plan") == [[]])
+            try json.stdout.write(to: directory.appendingPathComponent("plan.json"), atomically: true, encoding: .utf8)
+            let apply = try await InProcess.run(["apply", "plan.json"], in: directory)
+            #expect(apply.status == 0, "\(apply.stderr)")
+            #expect(apply.stdout.contains("Apply complete: 2 applied"))
+            let schema = try await InProcess.run(["schema", "plan"])
+            #expect(schema.status == 0)
+            #expect(schema.stdout.contains("\"title\": \"mitto-policy plan\""))
         }
     }
 

@@ -71,33 +71,8 @@ struct SchemaAgreementTests {
 
     /// The schema's verdict per sample, from one run of `scripts/check-schema.py`.
     static func schemaVerdicts(_ samples: [Sample], schema: String) throws -> [[String]] {
-        let documents = samples.flatMap(\.documents).joined(separator: ",")
-        let request = #"{"schema":"\#(schema)","documents":[\#(documents)]}"#
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root.appendingPathComponent("scripts/check-schema.py").path]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(request.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ProcessError(
-                "check-schema.py exited \(process.terminationStatus): run scripts/bootstrap for jsonschema")
-        }
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n").makeIterator()
-        return samples.map { sample in
-            sample.documents.flatMap { _ -> [String] in
-                guard let line = lines.next(),
-                    let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-                else { return ["no answer"] }
-                return object["errors"] as? [String] ?? []
-            }
-        }
+        var verdicts = try SchemaCheck.errors(samples.flatMap(\.documents), schema: schema).makeIterator()
+        return samples.map { sample in sample.documents.flatMap { _ in verdicts.next() ?? ["no answer"] } }
     }
 
     static func manifestSamples() -> [Sample] {

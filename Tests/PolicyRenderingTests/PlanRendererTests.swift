@@ -1,4 +1,5 @@
 import Foundation
+import MittoTestSupport
 import PolicyModel
 import PolicyPlanner
 import PolicyRendering
@@ -186,6 +187,38 @@ struct PlanRendererTests {
         #expect(unmanaged.first?["reason"] == "protected")
         let refusals = try #require(document["refusals"] as? [[String: String]])
         #expect(refusals.first?["rule"] == "max-change-share")
+    }
+
+    @Test("the JSON is the one shape of a plan: it reads back as the same plan, and the plan schema accepts it")
+    func jsonRoundTrip() throws {
+        var targeted = Fixtures.plan
+        targeted.target = TargetAccount(
+            endpoint: "https://api.example.test", accountSid: "AC00000000000000000000000000000001",
+            subAccount: "AC00000000000000000000000000000002")
+        targeted.scope = AddressScope(targets: ["limit.*"], excludes: ["limit.legacy_*"])
+        targeted.forced = true
+        let plans = [Fixtures.plan, Fixtures.emptyPlan, Fixtures.driftPlan, targeted]
+        let documents = plans.map { PlanJSONRenderer().render($0) }
+        for (plan, document) in zip(plans, documents) {
+            let read = try JSONDecoder().decode(Plan.self, from: Data(document.utf8))
+            #expect(read == plan, "\(plan.environment): every field a saved plan needs survives the JSON")
+        }
+        #expect(documents.allSatisfy { $0.contains("\"kind\" : \"mitto-policy-plan\"") })
+        #expect(
+            Fixtures.plan.changes.filter { $0.action != .create }.allSatisfy { $0.liveFingerprint != nil },
+            "updates and deletes carry the fingerprint a saved plan is checked against")
+        let verdicts = try SchemaCheck.errors(documents, schema: "plan")
+        #expect(verdicts.allSatisfy { $0.isEmpty }, "\(verdicts)")
+        // The schema holds: a change without its address, or an update without the live object, is refused.
+        var broken = try #require(try JSONSerialization.jsonObject(with: Data(documents[0].utf8)) as? [String: Any])
+        var changes = try #require(broken["changes"] as? [[String: Any]])
+        changes[0]["address"] = nil
+        changes[1]["before"] = nil
+        broken["changes"] = changes
+        let brokenText = String(decoding: try JSONSerialization.data(withJSONObject: broken), as: UTF8.self)
+        let errors = try SchemaCheck.errors([brokenText], schema: "plan")[0]
+        #expect(errors.contains { $0.hasPrefix("/changes/0: ") && $0.contains("'address' is a required property") })
+        #expect(errors.contains { $0.hasPrefix("/changes/1: ") && $0.contains("'before' is a required property") })
     }
 
     @Test("JSON of an empty plan: empty lists, not refused")
