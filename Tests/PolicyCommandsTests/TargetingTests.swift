@@ -2,7 +2,7 @@ import Foundation
 import MittoTestSupport
 import Testing
 
-/// `--target` and `--exclude` on plan, apply and drift, through the built binary on the embedded emulator.
+/// `--target` and `--exclude` on plan, apply and drift, run in process on the embedded emulator.
 @Suite("mitto-policy --target and --exclude: partial plans that say so")
 struct TargetingTests {
     @Test("a targeted plan covers only its objects and says it is partial, in text and JSON")
