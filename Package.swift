@@ -122,6 +122,7 @@ let package = Package(
             name: "MittoEmulatorTests",
             dependencies: [
                 "MittoEmulator", "MittoTestSupport", "YAMLNodes",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -170,26 +170,34 @@ class Emulator:
 # Running a command: wall time from here, peak RSS from the kernel's rusage of the child (what /usr/bin/time reads)
 
 
-MAXRSS_TOOL = None
+SUPPORT_TOOLS = {}
+
+
+def support_tool(name, libraries=()):
+    """scripts/bench-support/NAME.c built with cc (once), or None when there is no compiler or it fails."""
+    if name not in SUPPORT_TOOLS:
+        SUPPORT_TOOLS[name] = None
+        compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+        if compiler:
+            folder = tempfile.mkdtemp(prefix="mitto-bench-tools.")
+            atexit.register(shutil.rmtree, folder, True)
+            tool = os.path.join(folder, name)
+            source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-support", f"{name}.c")
+            built = subprocess.run([compiler, "-O2", "-o", tool, source] + [f"-l{lib}" for lib in libraries],
+                                   capture_output=True)
+            if built.returncode == 0:
+                SUPPORT_TOOLS[name] = tool
+    return SUPPORT_TOOLS[name]
 
 
 def maxrss_tool():
     """scripts/bench-support/maxrss.c built with cc, or None (then peak memory comes from this process's wait4,
     which Linux floors at this Python process's own size)."""
-    global MAXRSS_TOOL
-    if MAXRSS_TOOL is None:
-        MAXRSS_TOOL = ""
-        compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-        if compiler:
-            folder = tempfile.mkdtemp(prefix="mitto-bench-tools.")
-            atexit.register(shutil.rmtree, folder, True)
-            tool = os.path.join(folder, "maxrss")
-            source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-support", "maxrss.c")
-            if subprocess.run([compiler, "-O2", "-o", tool, source], capture_output=True).returncode == 0:
-                MAXRSS_TOOL = tool
-            else:
-                say("   (cannot build maxrss.c: peak memory figures include this script's own size)")
-    return MAXRSS_TOOL or None
+    first = "maxrss" not in SUPPORT_TOOLS
+    tool = support_tool("maxrss")
+    if tool is None and first:
+        say("   (cannot build maxrss.c: peak memory figures include this script's own size)")
+    return tool
 
 
 def run_measured(argv, cwd, timeout, stdout_path, env):
@@ -979,7 +987,68 @@ def wrk_run(emulator, wrk, clients, seconds, max_pairs, prefix, work):
     }
 
 
+def pairs_run(emulator, tool, clients, seconds, max_pairs, prefix):
+    """One run of scripts/bench-support/pairs.c: `clients` keep-alive connections carried by two threads, each
+    connection a send and then its verify, bounded by `seconds` and by `max_pairs` in all."""
+    argv = [tool, "127.0.0.1", str(emulator.port), str(clients), "2", str(seconds), str(max_pairs), prefix, AUTH]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile(mode="w+") as out:
+        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        register(process)
+        timer = threading.Timer(seconds + 60, lambda: process.poll() is None and os.kill(process.pid, 9))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        unregister(process)
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        text = out.read()
+    found = re.search(r"BENCH-RESULT (\{.*\})", text)
+    if not found:
+        return {"clients": clients, "seconds": round(elapsed, 2), "pairs": 0, "pairsPerSecond": 0.0,
+                "pairP50Ms": None, "pairP99Ms": None, "requestP50Ms": None, "requestP99Ms": None, "errors": 1,
+                "errorKinds": {"pairs.c failed": 1, "output": text[-300:]}, "clientCpuShare": None,
+                "loadGenerator": "pairs.c"}
+    result = json.loads(found.group(1))
+    duration = max(0.001, result["durationUs"] / 1e6)
+    kinds = result["errorKinds"]
+    return {
+        "clients": clients, "seconds": round(duration, 2), "pairs": result["pairs"],
+        "pairsPerSecond": round(result["pairs"] / duration, 1), "pairP50Ms": result["pairP50Ms"],
+        "pairP99Ms": result["pairP99Ms"], "requestP50Ms": result["requestP50Ms"],
+        "requestP99Ms": result["requestP99Ms"], "errors": sum(kinds.values()), "errorKinds": kinds,
+        "clientCpuShare": round((usage.ru_utime + usage.ru_stime) / duration, 2), "loadGenerator": "pairs.c",
+    }
+
+
+def cpu_seconds(pid):
+    """The user and system CPU time process `pid` has used, in seconds, or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def load_run(emulator, clients, seconds, max_pairs, processes, prefix, work=None):
+    """One load run, with the emulator's own CPU time per pair: the figure that does not depend on how much of the
+    two cores the load generator takes. The generator is pairs.c when it builds, else wrk, else Python clients."""
+    before = cpu_seconds(emulator.process.pid)
+    row = generate_load(emulator, clients, seconds, max_pairs, processes, prefix, work)
+    after = cpu_seconds(emulator.process.pid)
+    row["emulatorCpuUsPerPair"] = (round((after - before) / row["pairs"] * 1e6)
+                                   if before is not None and after is not None and row["pairs"] else None)
+    return row
+
+
+def generate_load(emulator, clients, seconds, max_pairs, processes, prefix, work=None):
+    tool = support_tool("pairs", ["pthread"]) if work else None
+    if tool:
+        return pairs_run(emulator, tool, clients, seconds, max_pairs, prefix)
     wrk = find_wrk() if work else None
     if wrk:
         return wrk_run(emulator, wrk, clients, seconds, max_pairs, prefix, work)
@@ -1290,15 +1359,17 @@ def print_report(report):
         out.append("")
     if report.get("emulator"):
         e = report["emulator"]
-        generator = {"wrk": "wrk, one keep-alive connection per client",
+        generator = {"pairs.c": "scripts/bench-support/pairs.c, one keep-alive connection per client, two threads",
+                     "wrk": "wrk, one keep-alive connection and thread per client",
                      "python": "keep-alive Python clients"}.get(e.get("loadGenerator"), "keep-alive Python clients")
         out.append(f"mitto-emulator: send+verify pairs (sms, custom code, no limit), {e['seconds']:g} s per row, "
                    f"{generator}:")
         out.append(table(["storage", "clients", "pairs/s", "pair p50", "pair p99", "request p99", "errors",
-                          "RSS before", "RSS after", "client CPU"],
+                          "RSS before", "RSS after", "emulator CPU/pair", "client CPU"],
                          [[r["storage"], r["clients"], fmt(r["pairsPerSecond"]), fmt(r["pairP50Ms"], " ms"),
                            fmt(r["pairP99Ms"], " ms"), fmt(r["requestP99Ms"], " ms"), r["errors"],
-                           fmt(r["rssBeforeMB"], " MB"), fmt(r["rssAfterMB"], " MB"), f"{r['clientCpuShare']} cores"]
+                           fmt(r["rssBeforeMB"], " MB"), fmt(r["rssAfterMB"], " MB"),
+                           fmt(r.get("emulatorCpuUsPerPair"), " us"), f"{r['clientCpuShare']} cores"]
                           for r in e["results"]]))
         if e.get("memory"):
             out.append("")

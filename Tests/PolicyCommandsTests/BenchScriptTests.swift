@@ -20,7 +20,7 @@ struct BenchScriptTests {
     /// The numbers of each emulator throughput row.
     static let emulatorFigures = [
         "clients", "pairs", "pairsPerSecond", "pairP50Ms", "pairP99Ms", "requestP50Ms", "requestP99Ms", "errors",
-        "rssBeforeMB", "rssAfterMB", "clientCpuShare",
+        "rssBeforeMB", "rssAfterMB", "clientCpuShare", "emulatorCpuUsPerPair",
     ]
     /// The numbers of the simulate entry.
     static let simulateFigures = [

@@ -35,12 +35,7 @@ final class GroupCommit: Sendable {
                     let result: Result<T, any Error>
                     do {
                         if isolated {
-                            var value: T?
-                            try db.inSavepoint {
-                                value = try body(db)
-                                return .commit
-                            }
-                            result = .success(value!)
+                            result = .success(try Self.inSavepoint(db) { try body(db) })
                         } else {
                             result = .success(try body(db))
                         }
@@ -93,6 +88,24 @@ final class GroupCommit: Sendable {
             }
             for job in jobs { job.finish(failure) }
         }
+    }
+}
+
+extension GroupCommit {
+    /// Runs `body` in a savepoint, rolled back if it throws. The three statements are prepared once per connection
+    /// (GRDB's `inSavepoint` compiles its SQL anew each time, twice for every operation of a batch).
+    fileprivate static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.cachedStatement(sql: "SAVEPOINT operation").execute()
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT operation").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT operation").execute()
+            throw error
+        }
+        try db.cachedStatement(sql: "RELEASE SAVEPOINT operation").execute()
+        return value
     }
 }
 

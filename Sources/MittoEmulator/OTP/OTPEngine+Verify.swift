@@ -9,12 +9,13 @@ import PolicyModel
 extension OTPEngine {
     func verify(requestID: String, code: String, caller: String) async throws -> (HTTPResponse.Status, VerifyResponse) {
         let now = environment.now()
+        let candidate = hasher.hash(code)
         return try await transaction { db, changed in
             var session = try self.visibleSession(requestID, caller: caller, now: now, in: db, changed: &changed)
             let attemptsBefore = session.attempts.count
             switch session.status {
             case .pending:
-                if self.hasher.matches(code, session.codeHash) {
+                if CodeHasher.equal(candidate, session.codeHash) {
                     session.status = .verified
                     session.verifyAttempts += 1
                     session.dateUpdated = now

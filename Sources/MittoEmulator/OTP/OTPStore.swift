@@ -190,7 +190,10 @@ struct OTPStore: Sendable {
     /// The session `requestID` names, if any.
     static func session(_ requestID: String, in db: Database) throws -> OTPSession? {
         let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM otp_request WHERE request_id = ?")
-        return try Row.fetchOne(statement, arguments: [requestID]).map(session(from:))
+        // Read in place from the cursor's row, without copying its columns into a row of its own first; the row is
+        // only valid while the cursor is.
+        let cursor = try Row.fetchCursor(statement, arguments: [requestID])
+        return try withExtendedLifetime(cursor) { try cursor.next().map(session(from:)) }
     }
 
     /// Whether a pending session has a message or an expiry due at or before `now`.
