@@ -86,21 +86,31 @@ public struct DiagnosticTextRenderer: Sendable {
     }
 }
 
-/// Source files split into lines once, on first use.
+/// Source files' lines, found once per file on first use: where each line starts, by a scan of the file's bytes, so
+/// a file of a million lines with a warning on every tenth costs one pass and no string per line it does not show.
+/// A line ends at `\n`; a `\r` before it (CRLF files) is not part of the line.
 struct SourceLines {
     private let sources: [String: String]
-    private var split: [String: [Substring]] = [:]
+    private var starts: [String: [Int]] = [:]
 
     init(_ sources: [String: String]) {
         self.sources = sources
     }
 
     mutating func line(_ number: Int, of file: String) -> String? {
-        if split[file] == nil, let text = sources[file] {
-            split[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard var text = sources[file] else { return nil }
+        if starts[file] == nil {
+            starts[file] = text.withUTF8 { bytes in
+                var starts = [0]
+                for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+                return starts
+            }
         }
-        guard let lines = split[file], number >= 1, number <= lines.count else { return nil }
-        let line = lines[number - 1]
-        return String(line.hasSuffix("\r") ? line.dropLast() : line)
+        guard let lines = starts[file], number >= 1, number <= lines.count else { return nil }
+        return text.withUTF8 { bytes in
+            var end = number < lines.count ? lines[number] - 1 : bytes.count
+            if end > lines[number - 1] && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[lines[number - 1]..<end]), as: UTF8.self)
+        }
     }
 }

@@ -20,6 +20,22 @@ struct DiagnosticTextRendererTests {
         return rendered.replacingOccurrences(of: path, with: "mitto-policy.yaml")
     }
 
+    @Test("the excerpt is the diagnostic's own line, in LF and CRLF files alike, and the last line without a newline")
+    func excerptLines() {
+        for newline in ["\n", "\r\n"] {
+            let source = ["limits:", "  a:", "    buckets: []", "  b: {}"].joined(separator: newline)
+            let diagnostics = [
+                Diagnostic(.warning, code: "w", "second", at: SourceLocation(file: "p.yaml", line: 3, column: 5)),
+                Diagnostic(.warning, code: "w", "last", at: SourceLocation(file: "p.yaml", line: 4, column: 3)),
+            ]
+            let rendered = DiagnosticTextRenderer().render(diagnostics, sources: ["p.yaml": source])
+            #expect(
+                rendered.contains("   3 |     buckets: []\n     |     ^\n"), "\(newline.debugDescription): \(rendered)")
+            #expect(rendered.contains("   4 |   b: {}\n     |   ^\n"), "\(newline.debugDescription): \(rendered)")
+            #expect(!rendered.contains("\r"))
+        }
+    }
+
     @Test("a literal key in the project file is refused, its line shown with the key masked under a true caret")
     func literalKey() throws {
         let rendered = try Self.renderProject(
