@@ -73,14 +73,18 @@ extension Array where Element == Diagnostic {
 
     /// Sorted by file, line and column; diagnostics without a place first.
     public var sortedByLocation: [Diagnostic] {
-        enumerated().sorted { left, right in
-            switch (left.element.location, right.element.location) {
-            case (nil, nil): return left.offset < right.offset
+        // Positions are sorted, not the diagnostics, which are large to move; a list already in order (what the
+        // loader makes of one file) is returned as it is.
+        func inOrder(_ i: Int, _ j: Int) -> Bool {
+            switch (self[i].location, self[j].location) {
+            case (nil, nil): return i < j
             case (nil, _): return true
             case (_, nil): return false
-            case (let a?, let b?): return a == b ? left.offset < right.offset : a < b
+            case (let a?, let b?): return a == b ? i < j : a < b
             }
-        }.map(\.element)
+        }
+        if indices.dropFirst().allSatisfy({ inOrder($0 - 1, $0) }) { return Array(self) }
+        return indices.sorted(by: inOrder).map { self[$0] }
     }
 }
 

@@ -25,7 +25,7 @@ public struct DiagnosticsReport: Sendable {
     }
 
     /// Errors in the report.
-    public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+    public var errorCount: Int { diagnostics.count { $0.severity == .error } }
     /// Warnings in the report.
-    public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+    public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
 }
