@@ -954,43 +954,19 @@ def wrk_run(emulator, wrk, clients, seconds, max_pairs, prefix, work):
     per_thread = max(1, -(-max_pairs // clients))
     argv = [wrk, f"-t{clients}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", script,
             f"http://{emulator.host}:{emulator.port}", "--", prefix, str(per_thread), AUTH]
-    started = time.perf_counter()
-    with tempfile.TemporaryFile(mode="w+") as out:
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        register(process)
-        timer = threading.Timer(seconds + 60, lambda: process.poll() is None and os.kill(process.pid, 9))
-        timer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        unregister(process)
-        elapsed = time.perf_counter() - started
-        out.seek(0)
-        text = out.read()
-    found = re.search(r"BENCH-RESULT (\{.*\})", text)
-    if not found:
-        return {"clients": clients, "seconds": round(elapsed, 2), "pairs": 0, "pairsPerSecond": 0.0,
-                "pairP50Ms": None, "pairP99Ms": None, "requestP50Ms": None, "requestP99Ms": None, "errors": 1,
-                "errorKinds": {"wrk failed": 1, "output": text[-300:]}, "clientCpuShare": None,
-                "loadGenerator": "wrk"}
-    result = json.loads(found.group(1))
-    duration = max(0.001, result["durationUs"] / 1e6)
-    kinds = result["errorKinds"]
-    return {
-        "clients": clients, "seconds": round(duration, 2), "pairs": result["pairs"],
-        "pairsPerSecond": round(result["pairs"] / duration, 1), "pairP50Ms": result["pairP50Ms"],
-        "pairP99Ms": result["pairP99Ms"], "requestP50Ms": result["requestP50Ms"],
-        "requestP99Ms": result["requestP99Ms"], "errors": sum(kinds.values()), "errorKinds": kinds,
-        "clientCpuShare": round((usage.ru_utime + usage.ru_stime) / duration, 2), "loadGenerator": "wrk",
-    }
+    return generator_run(argv, "wrk", clients, seconds)
 
 
 def pairs_run(emulator, tool, clients, seconds, max_pairs, prefix):
     """One run of scripts/bench-support/pairs.c: `clients` keep-alive connections carried by two threads, each
     connection a send and then its verify, bounded by `seconds` and by `max_pairs` in all."""
     argv = [tool, "127.0.0.1", str(emulator.port), str(clients), "2", str(seconds), str(max_pairs), prefix, AUTH]
+    return generator_run(argv, "pairs.c", clients, seconds)
+
+
+def generator_run(argv, name, clients, seconds):
+    """Runs a load generator that ends by printing a BENCH-RESULT line (wrk's script, pairs.c), killed if it
+    outlives `seconds` by a minute, and returns its row with the CPU share it took."""
     started = time.perf_counter()
     with tempfile.TemporaryFile(mode="w+") as out:
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -1010,8 +986,8 @@ def pairs_run(emulator, tool, clients, seconds, max_pairs, prefix):
     if not found:
         return {"clients": clients, "seconds": round(elapsed, 2), "pairs": 0, "pairsPerSecond": 0.0,
                 "pairP50Ms": None, "pairP99Ms": None, "requestP50Ms": None, "requestP99Ms": None, "errors": 1,
-                "errorKinds": {"pairs.c failed": 1, "output": text[-300:]}, "clientCpuShare": None,
-                "loadGenerator": "pairs.c"}
+                "errorKinds": {f"{name} failed": 1, "output": text[-300:]}, "clientCpuShare": None,
+                "loadGenerator": name}
     result = json.loads(found.group(1))
     duration = max(0.001, result["durationUs"] / 1e6)
     kinds = result["errorKinds"]
@@ -1020,7 +996,7 @@ def pairs_run(emulator, tool, clients, seconds, max_pairs, prefix):
         "pairsPerSecond": round(result["pairs"] / duration, 1), "pairP50Ms": result["pairP50Ms"],
         "pairP99Ms": result["pairP99Ms"], "requestP50Ms": result["requestP50Ms"],
         "requestP99Ms": result["requestP99Ms"], "errors": sum(kinds.values()), "errorKinds": kinds,
-        "clientCpuShare": round((usage.ru_utime + usage.ru_stime) / duration, 2), "loadGenerator": "pairs.c",
+        "clientCpuShare": round((usage.ru_utime + usage.ru_stime) / duration, 2), "loadGenerator": name,
     }
 
 

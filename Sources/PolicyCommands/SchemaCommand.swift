@@ -19,7 +19,8 @@ struct SchemaCommand: PolicyCommand {
 
     func validate() throws {
         guard Schemas.names.contains(name) else {
-            throw ValidationError("unknown schema '\(name)': choose manifest, project or plan")
+            let choices = Schemas.names.dropLast().joined(separator: ", ") + " or " + (Schemas.names.last ?? "")
+            throw ValidationError("unknown schema '\(name)': choose \(choices)")
         }
     }
 

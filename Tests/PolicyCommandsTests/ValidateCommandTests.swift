@@ -74,7 +74,7 @@ struct ValidateCommandTests {
 
     @Test("schema prints the files in schemas/")
     func schema() async throws {
-        for name in ["manifest", "project"] {
+        for name in ["manifest", "project", "plan"] {
             let result = try await InProcess.run(["schema", name])
             #expect(result.status == 0)
             let file = CommandRunner.packageRoot.appendingPathComponent("schemas/\(name).schema.json")
@@ -83,5 +83,6 @@ struct ValidateCommandTests {
         let unknown = try await InProcess.run(["schema", "limits"])
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("unknown schema 'limits'"))
+        #expect(unknown.stderr.contains("choose manifest, project or plan"))
     }
 }

@@ -13,11 +13,6 @@ struct CodeHasher: Sendable {
         Data(HMAC<SHA256>.authenticationCode(for: Data(code.utf8), using: key))
     }
 
-    /// Whether `code` has `hash`; the comparison takes the same time wherever the bytes differ.
-    func matches(_ code: String, _ hash: Data) -> Bool {
-        HMAC<SHA256>.isValidAuthenticationCode(hash, authenticating: Data(code.utf8), using: key)
-    }
-
     /// Whether two hashes made by `hash(_:)` are equal, in the same time wherever the bytes differ: a verify hashes
     /// the code it was given before it waits for the database, and only compares inside the write.
     static func equal(_ candidate: Data, _ hash: Data) -> Bool {
