@@ -136,32 +136,62 @@ public enum ManifestLoader {
     }
 
     /// Two limits with the same buckets (max and interval, names aside) count the same sends twice over: most
-    /// often one was copied and not changed. A warning at each later one, pointing at the first.
+    /// often one was copied and not changed. One warning per set of such limits, at its second limit (by name),
+    /// naming the first few copies and pointing at the first limit: an account of one limit per tenant holds thousands
+    /// of identical limits, and a warning for each would bury every other diagnostic.
     static func identicalBuckets(_ limits: [Declared<Limit>]) -> [Diagnostic] {
+        /// The buckets' (max, interval) pairs in order, names aside.
         struct Shape: Hashable {
-            var buckets: [Int]
+            var pairs: [Int]
+
+            init(_ buckets: [Bucket]) {
+                let sorted =
+                    buckets.count < 2 ? buckets : buckets.sorted { ($0.max, $0.interval) < ($1.max, $1.interval) }
+                pairs = []
+                pairs.reserveCapacity(sorted.count * 2)
+                for bucket in sorted {
+                    pairs.append(bucket.max)
+                    pairs.append(bucket.interval)
+                }
+            }
         }
-        var first: [Shape: Declared<Limit>] = [:]
-        var found: [Diagnostic] = []
-        for limit in limits {
-            let pairs = limit.value.buckets.map { [$0.max, $0.interval] }.sorted { $0.lexicographicallyPrecedes($1) }
-            let shape = Shape(buckets: pairs.flatMap { $0 })
-            guard let original = first[shape] else {
-                first[shape] = limit
+        // Each set: its first limit and its copies, as indices into `limits`, in the order their first copy comes.
+        var sets: [Shape: Int] = [:]
+        var groups: [(original: Int, copies: [Int])] = []
+        for index in limits.indices {
+            let shape = Shape(limits[index].value.buckets)
+            guard let group = sets[shape] else {
+                sets[shape] = groups.count
+                groups.append((index, []))
                 continue
             }
             // The same name twice is a duplicate-name error already.
-            guard original.value.name != limit.value.name else { continue }
-            found.append(
-                .warning(
-                    "identical-buckets",
-                    "limit '\(limit.value.name)' has the same buckets as '\(original.value.name)'",
-                    at: limit.location,
-                    hint: "intended when they key on different things (a phone number, an IP address); if one is a "
-                        + "copy of the other, change or remove it",
-                    notes: [.init("'\(original.value.name)' is declared here", at: original.location)]))
+            guard limits[groups[group].original].value.name != limits[index].value.name else { continue }
+            groups[group].copies.append(index)
         }
-        return found
+        let shown = 3
+        return groups.compactMap { group -> (Int, Diagnostic)? in
+            guard let firstCopy = group.copies.first else { return nil }
+            let original = limits[group.original]
+            let named = group.copies.prefix(shown).map { "'\(limits[$0].value.name)'" }
+            let subject: String
+            switch group.copies.count {
+            case 1: subject = "limit \(named[0]) has"
+            case 2...shown: subject = "limits \(named.dropLast().joined(separator: ", ")) and \(named.last!) have"
+            default: subject = "limits \(named.joined(separator: ", ")) and \(group.copies.count - shown) more have"
+            }
+            var notes: [Diagnostic.Note] = [.init("'\(original.value.name)' is declared here", at: original.location)]
+            for copy in group.copies.dropFirst().prefix(shown - 1) {
+                notes.append(.init("'\(limits[copy].value.name)' is declared here", at: limits[copy].location))
+            }
+            let warning = Diagnostic.warning(
+                "identical-buckets", "\(subject) the same buckets as '\(original.value.name)'",
+                at: limits[firstCopy].location,
+                hint: "intended when they key on different things (a phone number, an IP address); if one is a "
+                    + "copy of the other, change or remove it",
+                notes: notes)
+            return (firstCopy, warning)
+        }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     static func duplicates(_ names: [(String, SourceLocation)], kind: String) -> [Diagnostic] {

@@ -198,6 +198,34 @@ struct ManifestLoaderTests {
         #expect(loaded.manifests.limits.count == 3)
     }
 
+    @Test("limits with the same buckets get one warning per set, naming the first copies and pointing at the first")
+    func identicalBucketsGrouped() {
+        // Six limits of one shape (bucket names and order aside) and two of another; one of a shape of its own.
+        var text = "limits:\n"
+        for (name, max) in [("t1", 3), ("t2", 3), ("t3", 3), ("t4", 3), ("t5", 3), ("t6", 3), ("u1", 9), ("u2", 9)] {
+            text += "  \(name):\n    buckets:\n      - {name: daily, max: 50, interval: 24h}\n"
+            text += "      - {name: burst\(name), max: \(max), interval: 10m}\n"
+        }
+        text += "  other:\n    buckets: [{name: burst, max: 4, interval: 10m}]\n"
+        let loaded = Self.decode(text)
+        #expect(
+            loaded.diagnostics.map(\.message) == [
+                "limits 't2', 't3', 't4' and 2 more have the same buckets as 't1'",
+                "limit 'u2' has the same buckets as 'u1'",
+            ])
+        #expect(loaded.diagnostics.allSatisfy { $0.code == "identical-buckets" && $0.severity == .warning })
+        #expect(loaded.diagnostics.map { $0.location?.line } == [6, 30])
+        #expect(
+            loaded.diagnostics.first?.notes.map(\.message) == [
+                "'t1' is declared here", "'t3' is declared here", "'t4' is declared here",
+            ])
+        #expect(loaded.diagnostics.first?.notes.map { $0.location?.line } == [2, 10, 14])
+        let three = Self.decode(
+            "limits:\n" + ["a", "b", "c"].map { "  \($0):\n    buckets: [{name: x, max: 3, interval: 60}]\n" }.joined()
+        )
+        #expect(three.diagnostics.map(\.message) == ["limits 'b' and 'c' have the same buckets as 'a'"])
+    }
+
     @Test("aliases are refused with a hint, and a key repeated in one mapping is an error")
     func aliasesAndRepeatedKeys() {
         let alias = Self.decode(
