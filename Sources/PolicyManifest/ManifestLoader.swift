@@ -61,16 +61,24 @@ public enum ManifestLoader {
         return result
     }
 
-    /// Checks manifest texts already in memory; the pure core of `load`.
-    public static func decode(_ files: [(path: String, bytes: [UInt8])], scope: VariableScope) -> LoadedManifests {
-        decode(consuming: files, scope: scope)
+    /// Files of at least this many bytes are read by libyaml on a second thread while the first builds and decodes
+    /// the objects (`YAMLParser.parse(_:fileName:limits:streaming:parsingAhead:entry:)`); below it a thread costs more
+    /// than it saves.
+    public static let parseAheadSize = 1 << 20
+
+    /// Checks manifest texts already in memory; the pure core of `load`. Files of `parseAheadFrom` bytes or more are
+    /// read on a second thread.
+    public static func decode(
+        _ files: [(path: String, bytes: [UInt8])], scope: VariableScope, parseAheadFrom: Int = parseAheadSize
+    ) -> LoadedManifests {
+        decode(consuming: files, scope: scope, parseAheadFrom: parseAheadFrom)
     }
 
     /// `decode`, letting go of each file's bytes once its text is made: a file is then held once, as the text
     /// diagnostics are shown with, not twice.
     static func decode(
         consuming files: consuming [(path: String, bytes: [UInt8])], scope: VariableScope,
-        testFiles: Set<String> = []
+        testFiles: Set<String> = [], parseAheadFrom: Int = parseAheadSize
     ) -> LoadedManifests {
         var diagnostics: [Diagnostic] = []
         var limits: [Declared<Limit>] = []
@@ -95,7 +103,8 @@ public enum ManifestLoader {
             do {
                 if let text {
                     documents = try YAMLParser.parse(
-                        text, fileName: path, limits: parserLimits, streaming: ManifestDecoder.sections
+                        text, fileName: path, limits: parserLimits, streaming: ManifestDecoder.sections,
+                        parsingAhead: text.utf8.count >= parseAheadFrom
                     ) { decoder.decode(streamed: $0) }
                 } else {
                     documents = try YAMLParser.parse(

@@ -1,5 +1,5 @@
 /// A libyaml parser event, copied out of C memory.
-enum ParserEvent {
+enum ParserEvent: Sendable {
     /// `STREAM-START`.
     case streamStart
     /// `STREAM-END`.
@@ -23,7 +23,7 @@ enum ParserEvent {
 }
 
 /// The tag, anchor and start mark of a node event.
-struct NodeProperties {
+struct NodeProperties: Sendable {
     /// The resolved tag, if any.
     var tag: String?
     /// The anchor name, if any.

@@ -34,7 +34,7 @@ public enum YAMLParser {
     }
 
     /// One entry of a streamed mapping, handed over as soon as it is complete.
-    public struct StreamedEntry {
+    public struct StreamedEntry: Sendable {
         /// The document's index in the stream, 0-based.
         public var document: Int
         /// The root mapping's key whose value the entry's mapping is.

@@ -10,18 +10,30 @@ struct YAMLTreeBuilder {
         var height: Int
     }
 
-    /// A mapping or sequence that is still open.
+    /// A mapping or sequence that is still open, gathering its children.
     private struct Frame {
         var isMapping: Bool
         var isFlow: Bool
         var properties: NodeProperties
-        /// Where the collection's children start in `children`.
-        var firstChild = 0
+        /// A sequence's items so far.
+        var items: [YAMLNode] = []
+        /// A mapping's pairs so far.
+        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+        /// A mapping's key whose value has not come yet.
+        var pendingKey: YAMLNode?
         var count = 1
         var height = 1
         var lastChildEnd: YAMLMark?
         /// The root mapping's key this mapping is the value of, when its entries are streamed.
         var streamedSection: YAMLNode?
+
+        init(isMapping: Bool, isFlow: Bool, properties: NodeProperties) {
+            self.isMapping = isMapping
+            self.isFlow = isFlow
+            self.properties = properties
+            // Objects are small collections: one allocation each, grown only for larger ones.
+            if isMapping { pairs.reserveCapacity(4) } else { items.reserveCapacity(4) }
+        }
     }
 
     /// The documents completed so far.
@@ -29,9 +41,6 @@ struct YAMLTreeBuilder {
     private let limits: YAMLParser.Limits
     private let fileName: String
     private var frames: [Frame] = []
-    /// The children of the open collections, innermost last (a mapping's as key, value, key, …). A collection takes
-    /// its own when it closes, into an array of exactly their number, instead of growing an array per collection.
-    private var children: [YAMLNode] = []
     private var anchors: [String: Built] = [:]
     private var expandedNodes = 0
     private var documentStart = YAMLMark.unknown
@@ -66,7 +75,7 @@ struct YAMLTreeBuilder {
             try alias(anchor, at: start, end: end, entry: entry)
         case .scalar(let value, let style, let properties, let end):
             let node = YAMLNode(.scalar(value, style), tag: properties.tag, start: properties.start, end: end)
-            finish(Built(node: node, count: 1, height: 0), anchor: properties.anchor, end: end, entry: entry)
+            finish(node, count: 1, height: 0, anchor: properties.anchor, end: end, entry: entry)
         case .sequenceStart(let properties, let isFlow):
             try open(Frame(isMapping: false, isFlow: isFlow, properties: properties))
         case .mappingStart(let properties, let isFlow):
@@ -84,10 +93,8 @@ struct YAMLTreeBuilder {
                 mark: frame.properties.start, fileName: fileName)
         }
         var frame = frame
-        frame.firstChild = children.count
         if frame.isMapping, frames.count == 1, let parent = frames.first, parent.isMapping,
-            (children.count - parent.firstChild) % 2 == 1, let key = children.last,
-            let name = key.scalarValue, streamedSections.contains(name)
+            let key = parent.pendingKey, let name = key.scalarValue, streamedSections.contains(name)
         {
             frame.streamedSection = key
         }
@@ -99,30 +106,11 @@ struct YAMLTreeBuilder {
         // Block collections end where their last child ends; libyaml's end event sits at the next token.
         let start = frame.properties.start
         let finalEnd = frame.isFlow ? end : (frame.lastChildEnd ?? start)
-        let first = frame.firstChild
-        // Children are moved out from the end (indexing would copy each one, and removing the copies release it)
-        // and then put back in order.
-        let kind: YAMLNode.Kind
-        if frame.isMapping {
-            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-            pairs.reserveCapacity((children.count - first) / 2)
-            while children.count >= first + 2 {
-                let value = children.removeLast()
-                pairs.append((key: children.removeLast(), value: value))
-            }
-            pairs.reverse()
-            kind = .mapping(pairs)
-        } else {
-            var items: [YAMLNode] = []
-            items.reserveCapacity(children.count - first)
-            while children.count > first { items.append(children.removeLast()) }
-            items.reverse()
-            kind = .sequence(items)
-        }
-        children.removeSubrange(first...)
+        let kind: YAMLNode.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
         let node = YAMLNode(kind, tag: frame.properties.tag, start: start, end: finalEnd)
-        let built = Built(node: node, count: frame.count, height: frame.height)
-        finish(built, anchor: frame.properties.anchor, end: finalEnd, entry: entry)
+        finish(
+            node, count: frame.count, height: frame.height, anchor: frame.properties.anchor, end: finalEnd, entry: entry
+        )
     }
 
     private mutating func alias(
@@ -155,29 +143,37 @@ struct YAMLTreeBuilder {
                 message: "alias *\(anchor) nests collections more than \(limits.maxNestingDepth) levels deep",
                 mark: mark, fileName: fileName)
         }
-        finish(built, anchor: nil, end: end, entry: entry)
+        finish(built.node, count: built.count, height: built.height, anchor: nil, end: end, entry: entry)
     }
 
-    /// Hands a completed node to its parent (or makes it the document root) and records its anchor; `end`
-    /// is where the node's source text ends (for an alias, the end of `*name`).
+    /// Hands a completed node to its parent (or makes it the document root) and records its anchor; `count` and
+    /// `height` are its subtree's, and `end` is where its source text ends (for an alias, the end of `*name`).
     private mutating func finish(
-        _ built: consuming Built, anchor: String?, end: YAMLMark, entry: (YAMLParser.StreamedEntry) -> Void
+        _ node: consuming YAMLNode, count: Int, height: Int, anchor: String?, end: YAMLMark,
+        entry: (YAMLParser.StreamedEntry) -> Void
     ) {
-        if let anchor { anchors[anchor] = built }
+        if let anchor { anchors[anchor] = Built(node: copy node, count: count, height: height) }
         guard !frames.isEmpty else {
-            root = built.node
+            root = node
             return
         }
         let index = frames.count - 1
-        frames[index].count += built.count
-        frames[index].height = max(frames[index].height, built.height + 1)
+        frames[index].count += count
+        frames[index].height = max(frames[index].height, height + 1)
         frames[index].lastChildEnd = end
-        if let section = frames[index].streamedSection, (children.count - frames[index].firstChild) % 2 == 1,
-            let key = children.popLast()
-        {
-            entry(YAMLParser.StreamedEntry(document: documents.count, section: section, key: key, value: built.node))
+        guard frames[index].isMapping else {
+            frames[index].items.append(node)
             return
         }
-        children.append(built.node)
+        guard let key = frames[index].pendingKey else {
+            frames[index].pendingKey = node
+            return
+        }
+        frames[index].pendingKey = nil
+        if let section = frames[index].streamedSection {
+            entry(YAMLParser.StreamedEntry(document: documents.count, section: section, key: key, value: node))
+        } else {
+            frames[index].pairs.append((key: key, value: node))
+        }
     }
 }

@@ -64,7 +64,12 @@ struct CorpusCase: Sendable, CustomStringConvertible {
                 variables: variables, environment: ["MITTO_WINDOW": "10m", "MITTO_API_KEY": "ZQXK-corpus-key"],
                 origin: "the corpus scope"
             )
-            diagnostics = ManifestLoader.decode([(path, bytes)], scope: scope).diagnostics
+            let alone = ManifestLoader.decode([(path, bytes)], scope: scope, parseAheadFrom: .max)
+            let ahead = ManifestLoader.decode([(path, bytes)], scope: scope, parseAheadFrom: 0)
+            // Reading on a second thread finds exactly what one thread does; a difference fails the case.
+            let differs = ahead.diagnostics != alone.diagnostics || ahead.manifests != alone.manifests
+            diagnostics =
+                alone.diagnostics + (differs ? [.error("parse-ahead-differs", "parsing ahead differs", at: nil)] : [])
         case .project:
             diagnostics = ProjectFile.decode(bytes, path: path).1
         }

@@ -443,3 +443,74 @@ struct YAMLParserStreamingTests {
         #expect(seen == ["a"])
     }
 }
+
+@Suite("YAMLParser: parsing ahead on a second thread")
+struct YAMLParserParsingAheadTests {
+    /// A stream of three documents: many streamed entries in block and flow style, a section that is not streamed,
+    /// an anchor and its alias, so the events span many batches.
+    static let text: String = {
+        var text = "limits:\n"
+        for index in 0..<3000 {
+            text += "  l\(index):\n    description: \"Limit \(index) \u{e9}\"\n    buckets:\n"
+            text += "      - {name: burst, max: \(index % 7), interval: 10m}\n"
+        }
+        text += "other: &shared {a: [1, 2]}\ncopy: *shared\n---\nworkflows: {w1: {steps: []}, w2: null}\n---\n- plain\n"
+        return text
+    }()
+
+    func stream(_ text: String, parsingAhead: Bool, limits: YAMLParser.Limits = .default) -> (
+        documents: Result<[YAMLDocument], YAMLError>, entries: [String]
+    ) {
+        var entries: [String] = []
+        let documents = Result { () throws(YAMLError) in
+            try YAMLParser.parse(
+                text, fileName: "s.yaml", limits: limits, streaming: ["limits", "workflows"],
+                parsingAhead: parsingAhead
+            ) { entry in
+                entries.append(
+                    "\(entry.document) \(entry.section.scalarValue ?? "?") \(entry.key.scalarValue ?? "?") "
+                        + "\(entry.key.start) \(entry.value.end) \(entry.value.description)")
+            }
+        }
+        return (documents, entries)
+    }
+
+    @Test func theSameEntriesAndDocumentsAsOnOneThread() throws {
+        let ahead = stream(Self.text, parsingAhead: true)
+        let alone = stream(Self.text, parsingAhead: false)
+        #expect(ahead.entries.count == 3002)
+        #expect(ahead.entries == alone.entries)
+        let documents = try ahead.documents.get()
+        #expect(documents == (try alone.documents.get()))
+        #expect(documents.map(\.end) == (try alone.documents.get()).map(\.end))
+        #expect(documents[0].root["copy"]?["a"]?[1]?.int == 2)
+    }
+
+    @Test func aSyntaxErrorIsThrownAfterTheEntriesBeforeIt() {
+        let broken = Self.text.replacingOccurrences(of: "  l2500:\n", with: "  l2500: [\n")
+        let ahead = stream(broken, parsingAhead: true)
+        let alone = stream(broken, parsingAhead: false)
+        #expect(ahead.entries.count == 2500)
+        #expect(ahead.entries == alone.entries)
+        #expect(throws: YAMLError.self) { try ahead.documents.get() }
+        #expect(ahead.documents.failure == alone.documents.failure)
+    }
+
+    @Test func aBuilderErrorStopsTheReader() {
+        // Aliases refused: the error comes from the building thread while the reader is far ahead, and must stop it.
+        let limits = YAMLParser.Limits(maxAliasExpandedNodes: 0, maxNestingDepth: 64, allowsAliases: false)
+        let early = "limits:\n  a: &x {max: 1}\n  b: *x\n" + Self.text.dropFirst("limits:\n".count)
+        let ahead = stream(early, parsingAhead: true, limits: limits)
+        let alone = stream(early, parsingAhead: false, limits: limits)
+        #expect(ahead.entries == [#"0 limits a line 2, column 3 line 2, column 17 {"max": 1}"#])
+        #expect(ahead.documents.failure?.kind == .aliasNotAllowed)
+        #expect(ahead.documents.failure == alone.documents.failure)
+    }
+}
+
+extension Result {
+    fileprivate var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}
