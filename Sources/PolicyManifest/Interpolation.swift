@@ -1,3 +1,4 @@
+import Foundation
 import YAMLNodes
 
 /// Replaces `${var.NAME}` in manifest scalars.
@@ -67,15 +68,20 @@ enum Interpolation {
         return resolved
     }
 
-    /// Whether the bytes `${` occur in `text`: a scan of its UTF-8, run on every scalar. Text without those bytes
-    /// has no `${` in any sense, so the searches after it only run on the few scalars that do.
+    /// Whether the bytes `${` occur in `text`: a search of its UTF-8 for `$`, run on every scalar. Text without those
+    /// bytes has no `${` in any sense, so the searches after it only run on the few scalars that do.
     static func hasReferenceOpening(_ text: String) -> Bool {
-        var afterDollar = false
-        for byte in text.utf8 {
-            if afterDollar && byte == UInt8(ascii: "{") { return true }
-            afterDollar = byte == UInt8(ascii: "$")
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            var start = 0
+            while start < bytes.count, let found = memchr(base + start, Int32(UInt8(ascii: "$")), bytes.count - start) {
+                let next = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base + 1
+                if next < bytes.count && bytes[next] == UInt8(ascii: "{") { return true }
+                start = next
+            }
+            return false
         }
-        return false
     }
 
     /// Where the first `${` in ASCII text is.

@@ -63,15 +63,14 @@ extension ManifestDecoder {
             bucket.name = standIn
             return bucket
         }
-        for key in Self.bucketKeys {
-            guard let value = fields.first(where: { $0.key == key })?.value else {
-                reader.error("missing-key", "a bucket needs '\(key)'", at: node)
-                failed.insert("\(path).\(key)")
-                if key == "name" { bucket.name = standIn }
-                continue
-            }
+        // One pass over the fields; the keys not met are reported after it, in `bucketKeys` order.
+        var hasName = false
+        var hasMax = false
+        var hasInterval = false
+        for (key, _, value) in fields {
             switch key {
             case "name":
+                hasName = true
                 if let name = reader.string(value, what: "a bucket's name") {
                     bucket.name = name
                 } else {
@@ -79,14 +78,22 @@ extension ManifestDecoder {
                     bucket.name = standIn
                 }
             case "max":
+                hasMax = true
                 if let max = reader.int(value, what: "max") { bucket.max = max } else { failed.insert("\(path).max") }
             default:
+                hasInterval = true
                 if let interval = reader.duration(value, what: "interval") {
                     bucket.interval = interval
                 } else {
                     failed.insert("\(path).interval")
                 }
             }
+        }
+        guard !(hasName && hasMax && hasInterval) else { return bucket }
+        for (key, found) in zip(Self.bucketKeys, [hasName, hasMax, hasInterval]) where !found {
+            reader.error("missing-key", "a bucket needs '\(key)'", at: node)
+            failed.insert("\(path).\(key)")
+            if key == "name" { bucket.name = standIn }
         }
         return bucket
     }

@@ -5,7 +5,7 @@ import YAMLNodes
 /// Workflows: a workflow's fields and steps.
 extension ManifestDecoder {
     mutating func decodeWorkflow(_ name: String, at nameNode: YAMLNode, _ node: YAMLNode) {
-        let what = "workflow '\(name)'"
+        var what: String { "workflow '\(name)'" }
         let errorsBefore = errorCount
         guard let fields = reader.mapping(node, what: what, known: Self.workflowKeys) else { return }
         var workflow = Workflow(name: name, steps: [])
@@ -53,10 +53,13 @@ extension ManifestDecoder {
                 "missing-key", "\(what) needs 'steps'", at: nameNode, hint: "add steps: [{channel, body, timeout}]")
             failed.insert("steps")
         }
-        report(
-            PolicyRules.problems(in: workflow).filter { !Self.isCausedByEarlierError($0, failed: failed) },
-            object: nameNode, fields: fields, items: ["steps": stepNodes]
-        )
+        let problems = PolicyRules.problems(in: workflow)
+        if !problems.isEmpty {
+            report(
+                problems.filter { !Self.isCausedByEarlierError($0, failed: failed) },
+                object: nameNode, fields: fields, items: ["steps": stepNodes]
+            )
+        }
         guard errorCount == errorsBefore else { return }
         workflows.append(Declared(workflow, previousName: previousName, location: reader.location(nameNode)))
     }

@@ -128,17 +128,17 @@ public enum ManifestLoader {
             gather(&workflows, decoder.workflows)
             tests += decoder.tests
         }
-        for kind in ResourceKind.allCases {
-            diagnostics += duplicates(
-                names.filter { $0.kind == kind }.map { ($0.name, $0.location) }, kind: kind.rawValue)
-        }
+        diagnostics += duplicates(names)
         diagnostics += sharedPreviousNames(limits.map { ($0.previousName, $0.value.name, $0.location) }, kind: .limit)
         diagnostics += sharedPreviousNames(
             workflows.map { ($0.previousName, $0.value.name, $0.location) }, kind: .workflow)
         limits.sort { $0.value.name < $1.value.name }
         workflows.sort { $0.value.name < $1.value.name }
         diagnostics += identicalBuckets(limits)
-        let checked = PolicyTestCheck(limits: limits, workflows: workflows).check(tests)
+        // What tests name is looked up in tables of every object, made only when there are tests.
+        let checked =
+            tests.isEmpty
+            ? (tests: [], diagnostics: []) : PolicyTestCheck(limits: limits, workflows: workflows).check(tests)
         diagnostics += checked.diagnostics
         let manifests = ManifestSet(limits: limits, workflows: workflows, files: paths, tests: checked.tests)
         return LoadedManifests(manifests: manifests, diagnostics: diagnostics.sortedByLocation, sources: sources)
@@ -203,21 +203,27 @@ public enum ManifestLoader {
         }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
-    static func duplicates(_ names: [(String, SourceLocation)], kind: String) -> [Diagnostic] {
-        var first: [String: SourceLocation] = [:]
+    /// A name declared twice for one kind of object: an error at the second, pointing at the first.
+    static func duplicates(_ names: [(kind: ResourceKind, name: String, location: SourceLocation)]) -> [Diagnostic] {
+        struct Key: Hashable {
+            var kind: ResourceKind
+            var name: String
+        }
+        var first: [Key: Int] = [:]
+        first.reserveCapacity(names.count)
         var found: [Diagnostic] = []
-        for (name, location) in names {
-            if let original = first[name] {
-                found.append(
-                    .error(
-                        "duplicate-name", "\(kind) '\(name)' is defined twice", at: location,
-                        hint: "rename one of them, or remove one",
-                        notes: [.init("first defined here", at: original)]
-                    )
-                )
-            } else {
-                first[name] = location
+        for (index, declared) in names.enumerated() {
+            guard let original = first.updateValue(index, forKey: Key(kind: declared.kind, name: declared.name)) else {
+                continue
             }
+            first[Key(kind: declared.kind, name: declared.name)] = original
+            found.append(
+                .error(
+                    "duplicate-name", "\(declared.kind.rawValue) '\(declared.name)' is defined twice",
+                    at: declared.location, hint: "rename one of them, or remove one",
+                    notes: [.init("first defined here", at: names[original].location)]
+                )
+            )
         }
         return found
     }

@@ -85,16 +85,15 @@ struct YAMLTreeBuilder {
         }
     }
 
-    private mutating func open(_ frame: Frame) throws(YAMLError) {
+    private mutating func open(_ frame: consuming Frame) throws(YAMLError) {
         guard frames.count < limits.maxNestingDepth else {
             throw YAMLError(
                 kind: .nestingDepthLimit,
                 message: "collections are nested more than \(limits.maxNestingDepth) levels deep",
                 mark: frame.properties.start, fileName: fileName)
         }
-        var frame = frame
-        if frame.isMapping, frames.count == 1, let parent = frames.first, parent.isMapping,
-            let key = parent.pendingKey, let name = key.scalarValue, streamedSections.contains(name)
+        if frame.isMapping, frames.count == 1, frames[0].isMapping, let key = frames[0].pendingKey,
+            let name = key.scalarValue, streamedSections.contains(name)
         {
             frame.streamedSection = key
         }
