@@ -46,8 +46,81 @@ extension ManifestDecoder {
             )
         }
         guard errorCount == errorsBefore else { return }
-        warnAboutBuckets(buckets, nodes: bucketNodes)
+        warnAboutBuckets(buckets, at: bucketNodes.map(reader.location))
         limits.append(Declared(limit, previousName: previousName, location: reader.location(nameNode)))
+    }
+
+    /// Reads a limit straight from its value's events when it has the common shape: a mapping of `description`,
+    /// `previousName` and `buckets`, each bucket a mapping of `name`, `max` and `interval`, every scalar of its type
+    /// with no `${…}` to fill in, no tags or anchors, no key repeated or unknown, and no rule broken. Such a limit
+    /// reads exactly as `decodeLimit(_:at:_:)` reads its node, with no diagnostic but the bucket warnings. Returns
+    /// false, having reported nothing, for anything else, which is then read from its node.
+    mutating func decodeLimit(_ name: String, at nameNode: YAMLNode, events: [YAMLEvent]) -> Bool {
+        var reader = EventReader(events)
+        guard reader.startsCollection(mapping: true) else { return false }
+        var description: String?
+        var previousName: String?
+        var buckets: [Bucket]?
+        var bucketStarts: [YAMLMark] = []
+        bucketStarts.reserveCapacity(2)
+        // The keys met so far, one bit each: a repeated key is an error for `decodeLimit(_:at:_:)` to report.
+        var met = 0
+        while !reader.endsCollection() {
+            guard let key = reader.key() else { return false }
+            let bit = key == "description" ? 1 : key == "previousName" ? 2 : key == "buckets" ? 4 : 0
+            guard bit != 0, met & bit == 0 else { return false }
+            met |= bit
+            switch key {
+            case "description":
+                guard let node = reader.scalar(), let text = Self.text(node) else { return false }
+                description = text
+            case "previousName":
+                guard let node = reader.scalar(), let text = Self.text(node), PolicyRules.isValidName(text) else {
+                    return false
+                }
+                previousName = text
+            default:
+                guard reader.startsCollection(mapping: false) else { return false }
+                var read: [Bucket] = []
+                read.reserveCapacity(2)
+                while !reader.endsCollection() {
+                    guard let start = reader.collectionStart, reader.startsCollection(mapping: true) else {
+                        return false
+                    }
+                    var bucket = Bucket(name: "", max: 0, interval: 0)
+                    var seen = 0
+                    while !reader.endsCollection() {
+                        guard let key = reader.key(), let value = reader.scalar() else { return false }
+                        switch key {
+                        case "name" where seen & 1 == 0:
+                            guard let text = Self.text(value) else { return false }
+                            bucket.name = text
+                            seen |= 1
+                        case "max" where seen & 2 == 0:
+                            guard let max = Self.number(value) else { return false }
+                            bucket.max = max
+                            seen |= 2
+                        case "interval" where seen & 4 == 0:
+                            guard let interval = Self.duration(value) else { return false }
+                            bucket.interval = interval
+                            seen |= 4
+                        default:
+                            return false
+                        }
+                    }
+                    guard seen == 7 else { return false }
+                    read.append(bucket)
+                    bucketStarts.append(start)
+                }
+                buckets = read
+            }
+        }
+        guard reader.isAtEnd, let buckets else { return false }
+        let limit = Limit(name: name, description: description, buckets: buckets)
+        guard PolicyRules.problems(in: limit).isEmpty else { return false }
+        warnAboutBuckets(buckets, at: bucketStarts.map(self.reader.location))
+        limits.append(Declared(limit, previousName: previousName, location: self.reader.location(nameNode)))
+        return true
     }
 
     /// A bucket, with stand-in values for fields that could not be read (their paths go into `failed`), so the
@@ -98,9 +171,8 @@ extension ManifestDecoder {
         return bucket
     }
 
-    private mutating func warnAboutBuckets(_ buckets: [Bucket], nodes: [YAMLNode]) {
-        for (bucket, node) in zip(buckets, nodes) {
-            let place = reader.location(node)
+    private mutating func warnAboutBuckets(_ buckets: [Bucket], at places: [SourceLocation]) {
+        for (bucket, place) in zip(buckets, places) {
             if bucket.max >= PolicyRules.bucketMax.upperBound {
                 reader.report(
                     .warning(
@@ -120,7 +192,7 @@ extension ManifestDecoder {
                 )
             }
         }
-        guard buckets.count == 2, nodes.count == 2 else { return }
+        guard buckets.count == 2, places.count == 2 else { return }
         for (index, other) in [(0, 1), (1, 0)] {
             let short = buckets[index]
             let long = buckets[other]
@@ -136,7 +208,7 @@ extension ManifestDecoder {
                         "bucket '\(long.name)' (\(long.max) per \(DurationText.format(long.interval))) can never "
                             + "refuse a send: '\(short.name)' (\(short.max) per \(DurationText.format(short.interval))) "
                             + "lets at most \(admitted) into any \(DurationText.format(long.interval))",
-                        at: reader.location(nodes[other]),
+                        at: places[other],
                         hint: "lower its max below \(admitted), or remove it"
                     )
                 )
@@ -148,7 +220,7 @@ extension ManifestDecoder {
                         "bucket '\(short.name)' (\(short.max) per \(DurationText.format(short.interval))) can never "
                             + "refuse a send: '\(long.name)' allows only \(long.max) per "
                             + "\(DurationText.format(long.interval))",
-                        at: reader.location(nodes[index]),
+                        at: places[index],
                         hint: "give the shorter window the smaller max"
                     )
                 )

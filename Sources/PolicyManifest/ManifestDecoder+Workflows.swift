@@ -64,6 +64,93 @@ extension ManifestDecoder {
         workflows.append(Declared(workflow, previousName: previousName, location: reader.location(nameNode)))
     }
 
+    /// Reads a workflow straight from its value's events when it has the common shape, as
+    /// `decodeLimit(_:at:events:)` reads a limit: known keys once each, every scalar of its type with nothing to fill
+    /// in, no tags or anchors, and no rule broken. Returns false, having reported nothing, for anything else.
+    mutating func decodeWorkflow(_ name: String, at nameNode: YAMLNode, events: [YAMLEvent]) -> Bool {
+        var reader = EventReader(events)
+        guard reader.startsCollection(mapping: true) else { return false }
+        var workflow = Workflow(name: name, steps: [])
+        var previousName: String?
+        // The keys met so far, one bit each (by their place in `workflowKeys`).
+        var met = 0
+        while !reader.endsCollection() {
+            guard let key = reader.key(), let place = Self.workflowKeys.firstIndex(of: key),
+                met & (1 << place) == 0
+            else { return false }
+            met |= 1 << place
+            if key == "steps" {
+                guard reader.startsCollection(mapping: false) else { return false }
+                while !reader.endsCollection() {
+                    guard let step = Self.step(&reader) else { return false }
+                    workflow.steps.append(step)
+                }
+                continue
+            }
+            guard let value = reader.scalar() else { return false }
+            switch key {
+            case "description":
+                guard let text = Self.text(value) else { return false }
+                workflow.description = text
+            case "previousName":
+                guard let text = Self.text(value), PolicyRules.isValidName(text) else { return false }
+                previousName = text
+            case "codeLength":
+                guard let number = Self.number(value) else { return false }
+                workflow.codeLength = number
+            case "codeTtl":
+                guard let seconds = Self.duration(value) else { return false }
+                workflow.codeTtl = seconds
+            default:
+                guard let number = Self.number(value) else { return false }
+                workflow.maxAttempts = number
+            }
+        }
+        let steps = 1 << Self.workflowKeys.firstIndex(of: "steps")!
+        guard reader.isAtEnd, met & steps != 0, PolicyRules.problems(in: workflow).isEmpty else { return false }
+        workflows.append(Declared(workflow, previousName: previousName, location: self.reader.location(nameNode)))
+        return true
+    }
+
+    /// A step of the common shape from its events, or nil.
+    private static func step(_ reader: inout EventReader) -> Step? {
+        guard reader.startsCollection(mapping: true) else { return nil }
+        var step = Step(channel: .sms, timeout: PolicyRules.stepTimeout.lowerBound, body: PolicyRules.codePlaceholder)
+        // The keys met so far, one bit each (by their place in `stepKeys`, whose first three are required).
+        var met = 0
+        while !reader.endsCollection() {
+            guard let key = reader.key(), let place = stepKeys.firstIndex(of: key),
+                met & (1 << place) == 0, let value = reader.scalar()
+            else { return nil }
+            met |= 1 << place
+            switch key {
+            case "channel":
+                guard let text = text(value), let channel = Channel(rawValue: text) else { return nil }
+                step.channel = channel
+            case "timeout":
+                guard let seconds = duration(value) else { return nil }
+                step.timeout = seconds
+            case "voice":
+                guard let text = text(value), let voice = Voice(rawValue: text) else { return nil }
+                step.voice = voice
+            case "repeat":
+                guard let number = number(value) else { return nil }
+                step.repeat = number
+            default:
+                guard let text = text(value, numbersAsText: key == "from") else { return nil }
+                switch key {
+                case "body": step.body = text
+                case "from": step.from = text
+                case "language": step.language = text
+                case "emailFrom": step.emailFrom = text
+                default: step.subject = text
+                }
+            }
+        }
+        guard met & 0b111 == 0b111 else { return nil }
+        return step
+    }
+
     /// A step, with stand-in values for fields that could not be read (their paths go into `failed`).
     private mutating func decodeStep(_ node: YAMLNode, index: Int, failed: inout Set<String>) -> Step {
         var path: String { "steps[\(index)]" }

@@ -19,9 +19,13 @@ struct ManifestDecoder {
     static let workflowKeys = ["description", "previousName", "codeLength", "codeTtl", "maxAttempts", "steps"]
     static let stepKeys = ["channel", "timeout", "body", "from", "language", "voice", "repeat", "emailFrom", "subject"]
 
-    init(file: String, scope: VariableScope, testsOnly: Bool = false) {
+    /// Whether objects handed over as events are read straight from them (see `decodeLimit(_:at:events:)`).
+    let objectsFromEvents: Bool
+
+    init(file: String, scope: VariableScope, testsOnly: Bool = false, objectsFromEvents: Bool = true) {
         reader = NodeReader(file: file, scope: scope)
         self.testsOnly = testsOnly
+        self.objectsFromEvents = objectsFromEvents
     }
 
     /// The root keys whose objects the parser may hand over one by one (see `decode(streamed:)`).
@@ -84,7 +88,26 @@ struct ManifestDecoder {
             )
             return
         }
-        decodeObject(section: section, name: name, keyNode: entry.key, entry.value)
+        decodeObject(section: section, name: name, keyNode: entry.key, entry)
+    }
+
+    private mutating func decodeObject(
+        section: String, name: String, keyNode: YAMLNode, _ definition: YAMLParser.StreamedEntry
+    ) {
+        guard checkName(name, at: keyNode, kind: section == "limits" ? "limit" : "workflow") else { return }
+        declaredNames.append((section == "limits" ? .limit : .workflow, name, reader.location(keyNode)))
+        // Most objects are read straight from their events; anything those cannot vouch for is read from its node.
+        if section == "limits" {
+            if objectsFromEvents, let events = definition.events, decodeLimit(name, at: keyNode, events: events) {
+                return
+            }
+            decodeLimit(name, at: keyNode, definition.value)
+        } else {
+            if objectsFromEvents, let events = definition.events, decodeWorkflow(name, at: keyNode, events: events) {
+                return
+            }
+            decodeWorkflow(name, at: keyNode, definition.value)
+        }
     }
 
     private mutating func decodeObject(section: String, name: String, keyNode: YAMLNode, _ definition: YAMLNode) {

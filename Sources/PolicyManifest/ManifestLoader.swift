@@ -67,18 +67,21 @@ public enum ManifestLoader {
     public static let parseAheadSize = 1 << 20
 
     /// Checks manifest texts already in memory; the pure core of `load`. Files of `parseAheadFrom` bytes or more are
-    /// read on a second thread.
+    /// read on a second thread. With `objectsFromEvents`, limits and workflows of the common shape are read straight
+    /// from the parser's events, the others from their nodes; without it every object is read from its node (the two
+    /// must find the same).
     public static func decode(
-        _ files: [(path: String, bytes: [UInt8])], scope: VariableScope, parseAheadFrom: Int = parseAheadSize
+        _ files: [(path: String, bytes: [UInt8])], scope: VariableScope, parseAheadFrom: Int = parseAheadSize,
+        objectsFromEvents: Bool = true
     ) -> LoadedManifests {
-        decode(consuming: files, scope: scope, parseAheadFrom: parseAheadFrom)
+        decode(consuming: files, scope: scope, parseAheadFrom: parseAheadFrom, objectsFromEvents: objectsFromEvents)
     }
 
     /// `decode`, letting go of each file's bytes once its text is made: a file is then held once, as the text
     /// diagnostics are shown with, not twice.
     static func decode(
         consuming files: consuming [(path: String, bytes: [UInt8])], scope: VariableScope,
-        testFiles: Set<String> = [], parseAheadFrom: Int = parseAheadSize
+        testFiles: Set<String> = [], parseAheadFrom: Int = parseAheadSize, objectsFromEvents: Bool = true
     ) -> LoadedManifests {
         var diagnostics: [Diagnostic] = []
         var limits: [Declared<Limit>] = []
@@ -98,7 +101,8 @@ public enum ManifestLoader {
             sources[path] = text ?? String(decoding: bytes, as: UTF8.self)
             if text != nil { bytes = [] }
             // Objects are decoded as the parser completes them, so a large file is never held as one node tree.
-            var decoder = ManifestDecoder(file: path, scope: scope, testsOnly: testFiles.contains(path))
+            var decoder = ManifestDecoder(
+                file: path, scope: scope, testsOnly: testFiles.contains(path), objectsFromEvents: objectsFromEvents)
             let documents: [YAMLDocument]
             do {
                 if let text {

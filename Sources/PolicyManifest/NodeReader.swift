@@ -137,16 +137,22 @@ struct NodeReader {
         return nil
     }
 
+    /// Seconds from a scalar that reads as a duration (`90`, `90s`, `10m`, `1h30m` or `7d`), or nil.
+    static func durationValue(_ node: YAMLNode) -> Int? {
+        let type = node.scalarType
+        if type == .int, let value = node.int, value >= 0 { return value }
+        guard let text = node.scalarValue, type != .null else { return nil }
+        return DurationText.seconds(text)
+    }
+
     /// Seconds from `90`, `90s`, `10m`, `1h30m` or `7d`.
     mutating func duration(_ node: YAMLNode, what: @autoclosure () -> String) -> Int? {
         guard let node = resolved(node) else { return nil }
-        let type = node.scalarType
-        if type == .int, let value = node.int, value >= 0 { return value }
-        guard let text = node.scalarValue, type != .null else {
+        if let seconds = Self.durationValue(node) { return seconds }
+        guard let text = node.scalarValue, node.scalarType != .null else {
             reportInvalidDuration(node, what: what())
             return nil
         }
-        if let seconds = DurationText.seconds(text) { return seconds }
         if DurationText.isWellFormed(text) {
             error("duration-out-of-range", "\(what()) is too large, got \(describe(node))", at: node)
             return nil

@@ -2,7 +2,9 @@ extension PolicyRules {
     /// Every problem with `limit`, in field order; empty when the API would accept it.
     public static func problems(in limit: Limit, at root: FieldPath = FieldPath()) -> [FieldProblem] {
         var problems = nameProblems(limit.name, at: root.appending("name"))
-        problems += descriptionProblems(limit.description, at: root.appending("description"))
+        // Most limits break no rule: empty lists are not appended.
+        func add(_ more: [FieldProblem]) { if !more.isEmpty { problems += more } }
+        add(descriptionProblems(limit.description, at: root.appending("description")))
         var bucketsPath: FieldPath { root.appending("buckets") }
         if !bucketCount.contains(limit.buckets.count) {
             problems.append(
@@ -15,7 +17,7 @@ extension PolicyRules {
         }
         for (index, bucket) in limit.buckets.enumerated() {
             var path: FieldPath { bucketsPath.appending(index: index) }
-            problems += nameProblems(bucket.name, at: path.appending("name"))
+            add(nameProblems(bucket.name, at: path.appending("name")))
             // Limits have a handful of buckets: the earlier ones are compared directly.
             if limit.buckets[..<index].contains(where: { $0.name == bucket.name }) {
                 problems.append(
@@ -25,8 +27,8 @@ extension PolicyRules {
                     )
                 )
             }
-            problems += rangeProblems(bucket.max, bucketMax, at: path.appending("max"))
-            problems += rangeProblems(bucket.interval, bucketInterval, at: path.appending("interval"))
+            add(rangeProblems(bucket.max, bucketMax, at: path.appending("max")))
+            add(rangeProblems(bucket.interval, bucketInterval, at: path.appending("interval")))
         }
         return problems
     }
@@ -66,7 +68,7 @@ extension PolicyRules {
     static func stepProblems(_ step: Step, at lazyPath: @autoclosure () -> FieldPath) -> [FieldProblem] {
         var problems = rangeProblems(step.timeout, stepTimeout, at: lazyPath().appending("timeout"))
         var path: FieldPath { lazyPath() }
-        if !step.body.contains(codePlaceholder) {
+        if !containsCodePlaceholder(step.body) {
             problems.append(
                 .init(field: path.appending("body"), kind: .missingCodePlaceholder, message: "must contain {code}")
             )
@@ -126,6 +128,28 @@ extension PolicyRules {
             }
         }
         return problems
+    }
+
+    /// Whether `body` holds `{code}`, as `String.contains` finds it: its bytes are searched first, and only text that
+    /// has those bytes and is not all ASCII (where a `}` may take a combining mark) is searched by characters.
+    private static let codePlaceholderBytes = Array(codePlaceholder.utf8)
+
+    static func containsCodePlaceholder(_ body: String) -> Bool {
+        var body = body
+        let found = body.withUTF8 { bytes -> Bool? in
+            let needle = codePlaceholderBytes
+            guard bytes.count >= needle.count else { return false }
+            var hasBytes = false
+            for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+                if (1..<needle.count).allSatisfy({ bytes[start + $0] == needle[$0] }) {
+                    hasBytes = true
+                    break
+                }
+            }
+            guard hasBytes else { return false }
+            return bytes.allSatisfy { $0 < 0x80 } ? true : nil
+        }
+        return found ?? body.contains(codePlaceholder)
     }
 
     static func nameProblems(_ name: String, at path: @autoclosure () -> FieldPath) -> [FieldProblem] {

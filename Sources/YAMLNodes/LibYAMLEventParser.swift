@@ -35,7 +35,7 @@ final class LibYAMLEventParser {
     }
 
     /// Parses and returns the next event.
-    func next() throws(YAMLError) -> ParserEvent {
+    func next() throws(YAMLError) -> YAMLEvent {
         guard yaml_parser_parse(parser, event) == 1 else { throw currentError() }
         defer { yaml_event_delete(event) }
         let raw = event.pointee
@@ -51,21 +51,21 @@ final class LibYAMLEventParser {
             return .alias(anchor: string(raw.data.alias.anchor) ?? "", start: start, end: convert(raw.end_mark))
         case YAML_SCALAR_EVENT:
             let scalar = raw.data.scalar
-            let properties = NodeProperties(
+            let properties = YAMLNodeProperties(
                 tag: string(scalar.tag), anchor: string(scalar.anchor), start: convert(raw.start_mark))
             let value = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
             return .scalar(
                 value: value, style: style(scalar.style), properties: properties, end: convert(raw.end_mark))
         case YAML_SEQUENCE_START_EVENT:
             let start = raw.data.sequence_start
-            let properties = NodeProperties(
+            let properties = YAMLNodeProperties(
                 tag: string(start.tag), anchor: string(start.anchor), start: convert(raw.start_mark))
             return .sequenceStart(properties: properties, isFlow: start.style == YAML_FLOW_SEQUENCE_STYLE)
         case YAML_SEQUENCE_END_EVENT:
             return .sequenceEnd(end: convert(raw.end_mark))
         case YAML_MAPPING_START_EVENT:
             let start = raw.data.mapping_start
-            let properties = NodeProperties(
+            let properties = YAMLNodeProperties(
                 tag: string(start.tag), anchor: string(start.anchor), start: convert(raw.start_mark))
             return .mappingStart(properties: properties, isFlow: start.style == YAML_FLOW_MAPPING_STYLE)
         case YAML_MAPPING_END_EVENT:

@@ -21,23 +21,21 @@ extension YAMLParser {
         guard parsingAhead, !text.utf8.isEmpty else {
             return try parse(text, fileName: fileName, limits: limits, streaming: sections, entry: entry)
         }
-        let pipe = BatchPipe<ParserEvent>(capacity: batchesAhead)
+        let pipe = BatchPipe<EventBatch>(capacity: batchesAhead)
         let reader = Thread {
             var text = text
             let failure = text.withUTF8 { buffer -> YAMLError? in
-                var batch: [ParserEvent] = []
+                var batch = EventBatch(capacity: eventBatchSize)
                 do throws(YAMLError) {
                     let events = try LibYAMLEventParser(input: buffer, fileName: fileName)
-                    batch.reserveCapacity(eventBatchSize)
                     while true {
                         let event = try events.next()
-                        batch.append(event)
                         let isLast = if case .streamEnd = event { true } else { false }
-                        guard isLast || batch.count == eventBatchSize else { continue }
+                        batch.append(event)
+                        guard isLast || batch.isFull else { continue }
                         // A builder that failed stops reading: no one takes the rest.
                         guard pipe.send(batch), !isLast else { return nil }
-                        batch = []
-                        batch.reserveCapacity(eventBatchSize)
+                        batch = EventBatch(capacity: eventBatchSize)
                     }
                 } catch {
                     // The events before the error are built first, as on one thread.
@@ -51,7 +49,7 @@ extension YAMLParser {
         defer { pipe.cancel() }
         var builder = YAMLTreeBuilder(limits: limits, fileName: fileName, streamedSections: sections)
         while let batch = pipe.receive() {
-            for event in batch {
+            while let event = batch.take() {
                 if case .streamEnd = event { return builder.documents }
                 try builder.handle(event, entry: entry)
             }
@@ -62,11 +60,47 @@ extension YAMLParser {
     }
 }
 
+/// Events on their way from the reading thread to the building one: each is moved in and moved out once, never
+/// copied (an event holds its strings; a copy retains them and its release frees them on the other thread).
+final class EventBatch: @unchecked Sendable {
+    private let events: UnsafeMutablePointer<YAMLEvent>
+    private let capacity: Int
+    private var count = 0
+    private var taken = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        events = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        (events + taken).deinitialize(count: count - taken)
+        events.deallocate()
+    }
+
+    var isFull: Bool { count == capacity }
+    var isEmpty: Bool { count == 0 }
+
+    /// Moves `event` in; only the reading thread appends, before the batch is sent.
+    func append(_ event: consuming YAMLEvent) {
+        precondition(count < capacity)
+        (events + count).initialize(to: event)
+        count += 1
+    }
+
+    /// Moves the next event out; only the building thread takes, after the batch was received.
+    func take() -> YAMLEvent? {
+        guard taken < count else { return nil }
+        defer { taken += 1 }
+        return (events + taken).move()
+    }
+}
+
 /// Batches on their way from one thread to another, at most `capacity` waiting, and how the sender ended.
-final class BatchPipe<Element: Sendable>: @unchecked Sendable {
+final class BatchPipe<Batch: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
-    private var batches: [[Element]] = []
+    private var batches: [Batch?] = []
     private var first = 0
     private var finished = false
     private var cancelled = false
@@ -78,7 +112,7 @@ final class BatchPipe<Element: Sendable>: @unchecked Sendable {
 
     /// Queues `batch`, waiting while `capacity` batches are queued; false (and nothing queued) once the receiver has
     /// cancelled.
-    func send(_ batch: [Element]) -> Bool {
+    func send(_ batch: Batch) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while batches.count - first >= capacity && !cancelled { condition.wait() }
@@ -98,13 +132,12 @@ final class BatchPipe<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The next batch, waiting for one; nil once the sender has finished and every batch was received.
-    func receive() -> [Element]? {
+    func receive() -> Batch? {
         condition.lock()
         defer { condition.unlock() }
         while first == batches.count && !finished { condition.wait() }
         guard first < batches.count else { return nil }
-        let batch = batches[first]
-        batches[first] = []
+        let batch = batches[first].take()
         first += 1
         if first == batches.count {
             batches.removeAll(keepingCapacity: true)

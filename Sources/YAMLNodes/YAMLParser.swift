@@ -41,8 +41,34 @@ public enum YAMLParser {
         public var section: YAMLNode
         /// The entry's key.
         public var key: YAMLNode
-        /// The entry's value, which the document does not keep.
-        public var value: YAMLNode
+        /// The value's events, from its start event to its end event, when it was handed over unbuilt: a mapping or
+        /// sequence of a parse that allows no aliases. A reader may take common shapes straight from them and leave
+        /// `value` to the rest.
+        public let events: [YAMLEvent]?
+        private let built: YAMLNode?
+
+        init(document: Int, section: YAMLNode, key: YAMLNode, value: YAMLNode) {
+            self.document = document
+            self.section = section
+            self.key = key
+            events = nil
+            built = value
+        }
+
+        init(document: Int, section: YAMLNode, key: YAMLNode, events: [YAMLEvent]) {
+            self.document = document
+            self.section = section
+            self.key = key
+            self.events = events
+            built = nil
+        }
+
+        /// The entry's value, which the document does not keep; built from `events` on each use when it came as
+        /// events.
+        public var value: YAMLNode {
+            if let built { return built }
+            return YAMLTreeBuilder.node(from: events ?? [])
+        }
     }
 
     /// Parses every document in a UTF-8 byte stream, handing each entry of the mappings under the root keys

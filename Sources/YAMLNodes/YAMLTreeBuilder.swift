@@ -14,7 +14,7 @@ struct YAMLTreeBuilder {
     private struct Frame {
         var isMapping: Bool
         var isFlow: Bool
-        var properties: NodeProperties
+        var properties: YAMLNodeProperties
         /// A sequence's items so far.
         var items: [YAMLNode] = []
         /// A mapping's pairs so far.
@@ -27,7 +27,7 @@ struct YAMLTreeBuilder {
         /// The root mapping's key this mapping is the value of, when its entries are streamed.
         var streamedSection: YAMLNode?
 
-        init(isMapping: Bool, isFlow: Bool, properties: NodeProperties) {
+        init(isMapping: Bool, isFlow: Bool, properties: YAMLNodeProperties) {
             self.isMapping = isMapping
             self.isFlow = isFlow
             self.properties = properties
@@ -47,6 +47,24 @@ struct YAMLTreeBuilder {
     private var root: YAMLNode?
     /// The root mapping's keys whose mapping values have their entries streamed.
     private let streamedSections: Set<String>
+    /// A streamed entry's value being gathered as events instead of built (see `StreamedEntry.events`).
+    private var capture: Capture?
+
+    /// The events of a collection that is a streamed entry's value, gathered until it closes.
+    private struct Capture {
+        var events: [YAMLEvent] = []
+        /// Whether each collection open in the capture is a flow collection.
+        var flows: [Bool] = []
+        /// Where the last node completed in the capture ends.
+        var lastEnd: YAMLMark?
+
+        init(first: consuming YAMLEvent, isFlow: Bool) {
+            // A limit or a workflow is a few dozen events.
+            events.reserveCapacity(64)
+            events.append(first)
+            flows.append(isFlow)
+        }
+    }
 
     /// Creates a builder enforcing `limits`; `fileName` goes into errors. The entries of a mapping that is the value
     /// of one of `streamedSections` in a document's root mapping are handed to `handle`'s `entry` as they complete,
@@ -59,8 +77,12 @@ struct YAMLTreeBuilder {
 
     /// Applies one event; a streamed entry that it completes goes to `entry`.
     mutating func handle(
-        _ event: ParserEvent, entry: (YAMLParser.StreamedEntry) -> Void = { _ in }
+        _ event: consuming YAMLEvent, entry: (YAMLParser.StreamedEntry) -> Void = { _ in }
     ) throws(YAMLError) {
+        if capture != nil {
+            try gather(event, entry: entry)
+            return
+        }
         switch event {
         case .streamStart, .streamEnd:
             break
@@ -76,6 +98,12 @@ struct YAMLTreeBuilder {
         case .scalar(let value, let style, let properties, let end):
             let node = YAMLNode(.scalar(value, style), tag: properties.tag, start: properties.start, end: end)
             finish(node, count: 1, height: 0, anchor: properties.anchor, end: end, entry: entry)
+        case .sequenceStart(let properties, let isFlow) where startsCapture:
+            try checkDepth(at: properties.start)
+            capture = Capture(first: event, isFlow: isFlow)
+        case .mappingStart(let properties, let isFlow) where startsCapture:
+            try checkDepth(at: properties.start)
+            capture = Capture(first: event, isFlow: isFlow)
         case .sequenceStart(let properties, let isFlow):
             try open(Frame(isMapping: false, isFlow: isFlow, properties: properties))
         case .mappingStart(let properties, let isFlow):
@@ -85,13 +113,68 @@ struct YAMLTreeBuilder {
         }
     }
 
-    private mutating func open(_ frame: consuming Frame) throws(YAMLError) {
-        guard frames.count < limits.maxNestingDepth else {
+    /// Whether a collection starting now is a streamed entry's value to gather as events: the parse allows no
+    /// aliases (so no later node can copy it) and the innermost open collection is a streamed mapping awaiting a value.
+    private var startsCapture: Bool {
+        !limits.allowsAliases && frames.count == 2 && frames[1].streamedSection != nil && frames[1].pendingKey != nil
+    }
+
+    /// Throws when a collection starting at `mark` would nest deeper than the limits allow; `open` collections
+    /// counts those already open, plus those open in a capture.
+    private func checkDepth(at mark: YAMLMark, open: Int = 0) throws(YAMLError) {
+        guard frames.count + open < limits.maxNestingDepth else {
             throw YAMLError(
                 kind: .nestingDepthLimit,
                 message: "collections are nested more than \(limits.maxNestingDepth) levels deep",
-                mark: frame.properties.start, fileName: fileName)
+                mark: mark, fileName: fileName)
         }
+    }
+
+    /// Adds an event to the value being gathered; when the value closes, hands the entry over as its events.
+    private mutating func gather(
+        _ event: consuming YAMLEvent, entry: (YAMLParser.StreamedEntry) -> Void
+    ) throws(YAMLError) {
+        switch event {
+        case .alias(let anchor, let start, let end):
+            // Refused: the parse allows no aliases.
+            try alias(anchor, at: start, end: end, entry: entry)
+        case .scalar(_, _, _, let end):
+            capture?.lastEnd = end
+        case .sequenceStart(let properties, let isFlow), .mappingStart(let properties, let isFlow):
+            try checkDepth(at: properties.start, open: capture?.flows.count ?? 0)
+            capture?.flows.append(isFlow)
+        case .sequenceEnd(let end), .mappingEnd(let end):
+            // A block collection ends where its last child ends, as in `close`.
+            if capture?.flows.popLast() == true { capture?.lastEnd = end }
+        default:
+            break
+        }
+        capture?.events.append(event)
+        guard capture?.flows.isEmpty == true, let gathered = capture.take() else { return }
+        let index = frames.count - 1
+        frames[index].lastChildEnd = gathered.lastEnd
+        guard let key = frames[index].pendingKey, let section = frames[index].streamedSection else { return }
+        frames[index].pendingKey = nil
+        entry(YAMLParser.StreamedEntry(document: documents.count, section: section, key: key, events: gathered.events))
+    }
+
+    /// The node a streamed value's events make (see `StreamedEntry.value`).
+    static func node(from events: [YAMLEvent]) -> YAMLNode {
+        let limits = YAMLParser.Limits(maxAliasExpandedNodes: 0, maxNestingDepth: .max, allowsAliases: false)
+        var builder = YAMLTreeBuilder(limits: limits, fileName: "")
+        // Events that were gathered hold no alias and were nested within the limits already, so nothing can throw.
+        do throws(YAMLError) {
+            try builder.handle(.documentStart(start: .unknown))
+            for event in events { try builder.handle(event) }
+            try builder.handle(.documentEnd(end: .unknown))
+        } catch {
+            return .null
+        }
+        return builder.documents.first?.root ?? .null
+    }
+
+    private mutating func open(_ frame: consuming Frame) throws(YAMLError) {
+        try checkDepth(at: frame.properties.start)
         if frame.isMapping, frames.count == 1, frames[0].isMapping, let key = frames[0].pendingKey,
             let name = key.scalarValue, streamedSections.contains(name)
         {

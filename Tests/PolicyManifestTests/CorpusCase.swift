@@ -65,11 +65,15 @@ struct CorpusCase: Sendable, CustomStringConvertible {
                 origin: "the corpus scope"
             )
             let alone = ManifestLoader.decode([(path, bytes)], scope: scope, parseAheadFrom: .max)
-            let ahead = ManifestLoader.decode([(path, bytes)], scope: scope, parseAheadFrom: 0)
-            // Reading on a second thread finds exactly what one thread does; a difference fails the case.
-            let differs = ahead.diagnostics != alone.diagnostics || ahead.manifests != alone.manifests
+            // Reading on a second thread, and reading every limit from its node, find exactly what one thread
+            // reading limits from events does; a difference fails the case.
+            let others = [
+                ManifestLoader.decode([(path, bytes)], scope: scope, parseAheadFrom: 0),
+                ManifestLoader.decode([(path, bytes)], scope: scope, parseAheadFrom: .max, objectsFromEvents: false),
+            ]
+            let differs = others.contains { $0.diagnostics != alone.diagnostics || $0.manifests != alone.manifests }
             diagnostics =
-                alone.diagnostics + (differs ? [.error("parse-ahead-differs", "parsing ahead differs", at: nil)] : [])
+                alone.diagnostics + (differs ? [.error("reading-differs", "the ways of reading differ", at: nil)] : [])
         case .project:
             diagnostics = ProjectFile.decode(bytes, path: path).1
         }

@@ -198,6 +198,96 @@ struct ManifestLoaderTests {
         #expect(loaded.manifests.limits.count == 3)
     }
 
+    @Test("a workflow read straight from the parser's events reads exactly as one read from its node")
+    func workflowsFromEventsAgree() {
+        let sms = "{channel: sms, from: ACME, body: \"Code {code}\", timeout: 60s}"
+        let call =
+            "{channel: call, from: +41445550000, body: \"Code {code}\", timeout: 2m, voice: man, language: en-US}"
+        let bodies = [
+            "{steps: [\(sms)]}", "{steps: [\(sms), \(call)]}",
+            "\n    description: Sign-in\n    codeLength: 6\n    codeTtl: 10m\n    maxAttempts: 3\n    steps:\n      - \(sms)",
+            "{description: ~, steps: [\(sms)]}", "{description: 3, steps: [\(sms)]}",
+            "{previousName: old, steps: [\(sms)]}",
+            "{previousName: 'bad name', steps: [\(sms)]}", "{codeLength: 3, steps: [\(sms)]}",
+            "{codeLength: '6', steps: [\(sms)]}",
+            "{codeTtl: 1s, steps: [\(sms)]}", "{codeTtl: 30m, steps: [\(sms)]}", "{maxAttempts: 0, steps: [\(sms)]}",
+            "{steps: []}", "{steps: ~}", "{steps: [~]}", "{description: no steps}",
+            "{steps: [\(sms)], steps: [\(sms)]}",
+            "{steps: [{channel: fax, body: \"Code {code}\", timeout: 60s}]}", "{steps: [{channel: sms, timeout: 60s}]}",
+            "{steps: [{channel: sms, body: no placeholder, timeout: 60s}]}",
+            "{steps: [{channel: sms, from: 41445550000, body: \"Code {code}\", timeout: 60s}]}",
+            "{steps: [{channel: sms, from: 4.5, body: \"Code {code}\", timeout: 60s}]}",
+            "{steps: [{channel: sms, from: true, body: \"Code {code}\", timeout: 60s}]}",
+            "{steps: [{channel: call, body: \"Code {code}\", timeout: 60s, voice: robot}]}",
+            "{steps: [{channel: sms, body: \"Code {code}\", timeout: 60s, voice: man}]}",
+            "{steps: [{channel: call, body: \"Code {code}\", timeout: 60s, repeat: 2}]}",
+            "{steps: [{channel: email, emailFrom: a@b.c, subject: Hi, body: \"Code {code}\", timeout: 5m}]}",
+            "{steps: [{channel: email, subject: 3, body: \"Code {code}\", timeout: 5m}]}",
+            "{steps: [{channel: sms, body: \"${var.text} {code}\", timeout: 60s}]}",
+            "{steps: [{channel: sms, body: \"Code {code}\", timeout: 60s, timeout: 70s}]}",
+            "{steps: [{channel: sms, body: \"Code {code}\", timeout: 60s, colour: red}]}",
+            "{steps: [\(sms), \(sms), \(sms), \(sms), \(sms), \(sms)]}", "{stepz: [\(sms)]}", "{steps: [!!map \(sms)]}",
+        ]
+        let scope = VariableScope(variables: ["text": .string("from a variable")], origin: "test")
+        for body in bodies {
+            let text = "workflows:\n  workflow_under_test: \(body)\n"
+            let fromEvents = ManifestLoader.decode([("p.yaml", Array(text.utf8))], scope: scope)
+            let fromNodes = ManifestLoader.decode(
+                [("p.yaml", Array(text.utf8))], scope: scope, objectsFromEvents: false)
+            #expect(fromEvents.diagnostics == fromNodes.diagnostics, "\(body)")
+            #expect(fromEvents.manifests == fromNodes.manifests, "\(body)")
+        }
+    }
+
+    @Test("a limit read straight from the parser's events reads exactly as one read from its node")
+    func limitsFromEventsAgree() {
+        let bucket = "{name: b, max: 3, interval: 60}"
+        let bodies = [
+            "{buckets: [\(bucket)]}",
+            "\n    description: Caps sends\n    buckets:\n      - {name: burst, max: 3, interval: 10m}\n"
+                + "      - {name: daily, max: 50, interval: 24h}",
+            "{description: ~, buckets: [\(bucket)]}", "{description: , buckets: [\(bucket)]}",
+            "{description: 3, buckets: [\(bucket)]}", "{description: \"${var.text}\", buckets: [\(bucket)]}",
+            "{description: 'quoted', buckets: [\(bucket)]}",
+            "\n    description: |\n      two\n      lines\n    buckets: [\(bucket)]",
+            "{previousName: old_name, buckets: [\(bucket)]}", "{previousName: bad name, buckets: [\(bucket)]}",
+            "{previousName: ~, buckets: [\(bucket)]}", "{description: a, description: b, buckets: [\(bucket)]}",
+            "{description: ~, description: ~, buckets: [\(bucket)]}", "{buckets: [\(bucket)], buckets: [\(bucket)]}",
+            "{buckets: []}", "{buckets: ~}", "{buckets: {}}", "{description: no buckets}", "~", "[]", "text", "{}",
+            "{buckets: [~]}", "{buckets: [{name: b, interval: 60}]}",
+            "{buckets: [{name: b, max: 3, interval: 60, x: 1}]}",
+            "{buckets: [{name: b, max: 3, max: 4, interval: 60}]}", "{buckets: [{name: b, max: '3', interval: 60}]}",
+            "{buckets: [{name: b, max: 0x10, interval: 60}]}", "{buckets: [{name: b, max: -1, interval: 60}]}",
+            "{buckets: [{name: b, max: 1e3, interval: 60}]}", "{buckets: [{name: b, max: 10000000, interval: 60}]}",
+            "{buckets: [{name: b, max: 1, interval: 7d}]}", "{buckets: [{name: b, max: 3, interval: 0}]}",
+            "{buckets: [{name: b, max: 3, interval: '10m'}]}", "{buckets: [{name: b, max: 3, interval: 1h30m}]}",
+            "{buckets: [{name: b, max: 3, interval: -5}]}", "{buckets: [{name: b, max: 3, interval: 400d}]}",
+            "{buckets: [{name: b, max: 3, interval: 99999999999999999999}]}",
+            "{buckets: [{name: '', max: 3, interval: 60}]}",
+            "{buckets: [{name: \"${var.text}\", max: 3, interval: 60}]}",
+            "{buckets: [{name: b, max: \"${var.burst}\", interval: 60}]}",
+            "{buckets: [{name: b, max: \"${var.missing}\", interval: 60}]}",
+            "{buckets: [{name: !!str b, max: 3, interval: 60}]}",
+            "{buckets: [&a {name: b, max: 3, interval: 60}]}",
+            "{buckets: [{name: b, max: 3, interval: 60}, {name: b, max: 4, interval: 70}]}",
+            "{buckets: [{name: a, max: 3, interval: 60}, {name: b, max: 4, interval: 70}, {name: c, max: 5, interval: 80}]}",
+            "{buckets: [{name: short, max: 50, interval: 10m}, {name: long, max: 10, interval: 24h}]}",
+            "{buckets: [{name: short, max: 3, interval: 10m}, {name: long, max: 500, interval: 24h}]}",
+            "{intervall: 3, buckets: [\(bucket)]}", "!!map {buckets: [\(bucket)]}", "{? [a]: 1, buckets: [\(bucket)]}",
+            "{buckets: !!seq [\(bucket)]}", "{buckets: [{name: b, max: 3, interval: 60}, [1]]}",
+            "{buckets: [{[x]: 1, name: b, max: 3, interval: 60}]}", "{buckets: [{name: b, max: true, interval: 60}]}",
+        ]
+        let scope = VariableScope(variables: ["text": .string("from a variable"), "burst": .int(4)], origin: "test")
+        for body in bodies {
+            let text = "limits:\n  same_shape: {buckets: [\(bucket)]}\n  limit_under_test: \(body)\n"
+            let fromEvents = ManifestLoader.decode([("p.yaml", Array(text.utf8))], scope: scope)
+            let fromNodes = ManifestLoader.decode(
+                [("p.yaml", Array(text.utf8))], scope: scope, objectsFromEvents: false)
+            #expect(fromEvents.diagnostics == fromNodes.diagnostics, "\(body)")
+            #expect(fromEvents.manifests == fromNodes.manifests, "\(body)")
+        }
+    }
+
     @Test("limits with the same buckets get one warning per set, naming the first copies and pointing at the first")
     func identicalBucketsGrouped() {
         // Six limits of one shape (bucket names and order aside) and two of another; one of a shape of its own.

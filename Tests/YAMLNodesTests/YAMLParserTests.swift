@@ -433,6 +433,28 @@ struct YAMLParserStreamingTests {
         #expect(documents[0].root.duplicateKeys().map { $0.start.line } == [2])
     }
 
+    @Test func withoutAliasesACollectionValueComesAsItsEventsAndBuildsTheSameNode() throws {
+        let text = "limits:\n  a: {max: 1, list: [x, y]}\n  b:\n    max: 2\n    list:\n      - x\n  c: 3\nnext: 1\n"
+        let noAliases = YAMLParser.Limits(maxAliasExpandedNodes: 0, maxNestingDepth: 64, allowsAliases: false)
+        var gathered: [YAMLParser.StreamedEntry] = []
+        let documents = try YAMLParser.parse(text, limits: noAliases, streaming: ["limits"]) { gathered.append($0) }
+        var built: [YAMLParser.StreamedEntry] = []
+        let reference = try YAMLParser.parse(text, streaming: ["limits"]) { built.append($0) }
+        #expect(gathered.map { $0.events?.count } == [9, 8, nil])
+        #expect(built.allSatisfy { $0.events == nil })
+        #expect(gathered.map(\.value) == built.map(\.value))
+        #expect(gathered.map(\.value.start) == built.map(\.value.start))
+        #expect(gathered.map(\.value.end) == built.map(\.value.end))
+        #expect(gathered[1].value["list"]?.end.line == 6)
+        #expect(documents == reference)
+        #expect(documents.first?.root["limits"]?.end == reference.first?.root["limits"]?.end)
+        // Nesting is still bounded inside a gathered value.
+        let shallow = YAMLParser.Limits(maxAliasExpandedNodes: 0, maxNestingDepth: 3, allowsAliases: false)
+        #expect(throws: YAMLError.self) {
+            _ = try YAMLParser.parse("limits:\n  a: {b: [[1]]}\n", limits: shallow, streaming: ["limits"]) { _ in }
+        }
+    }
+
     @Test func aSyntaxErrorStillThrowsAfterEarlierEntries() throws {
         var seen: [String] = []
         #expect(throws: YAMLError.self) {

@@ -1,5 +1,6 @@
-/// A libyaml parser event, copied out of C memory.
-enum ParserEvent: Sendable {
+/// A libyaml parser event, copied out of C memory. A streamed entry's value can be handed over as its events, for a
+/// reader that takes common shapes straight from them (see ``YAMLParser/StreamedEntry``).
+public enum YAMLEvent: Sendable {
     /// `STREAM-START`.
     case streamStart
     /// `STREAM-END`.
@@ -11,23 +12,23 @@ enum ParserEvent: Sendable {
     /// `*anchor`.
     case alias(anchor: String, start: YAMLMark, end: YAMLMark)
     /// A scalar with its properties.
-    case scalar(value: String, style: YAMLScalarStyle, properties: NodeProperties, end: YAMLMark)
+    case scalar(value: String, style: YAMLScalarStyle, properties: YAMLNodeProperties, end: YAMLMark)
     /// `SEQUENCE-START`.
-    case sequenceStart(properties: NodeProperties, isFlow: Bool)
+    case sequenceStart(properties: YAMLNodeProperties, isFlow: Bool)
     /// `SEQUENCE-END`.
     case sequenceEnd(end: YAMLMark)
     /// `MAPPING-START`.
-    case mappingStart(properties: NodeProperties, isFlow: Bool)
+    case mappingStart(properties: YAMLNodeProperties, isFlow: Bool)
     /// `MAPPING-END`.
     case mappingEnd(end: YAMLMark)
 }
 
 /// The tag, anchor and start mark of a node event.
-struct NodeProperties: Sendable {
+public struct YAMLNodeProperties: Sendable {
     /// The resolved tag, if any.
-    var tag: String?
+    public var tag: String?
     /// The anchor name, if any.
-    var anchor: String?
+    public var anchor: String?
     /// Where the node (including its properties) starts.
-    var start: YAMLMark
+    public var start: YAMLMark
 }
