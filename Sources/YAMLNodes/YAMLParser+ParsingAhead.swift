@@ -1,10 +1,11 @@
 import Foundation
 
 extension YAMLParser {
-    /// Events handed from the parsing thread to the building one at a time.
-    static let eventBatchSize = 2048
+    /// Events handed from the parsing thread to the building one at a time: small batches stay in the caches the
+    /// two cores share (256 events of 4 ahead measured 8 to 10% faster than 2,048 of 8 on 100,000 objects).
+    static let eventBatchSize = 256
     /// Batches of events parsed ahead of the building at most, so memory follows the batch, not the input.
-    static let batchesAhead = 8
+    static let batchesAhead = 4
 
     /// Parses every document in a string, streaming `sections` (see `parse(_:fileName:limits:streaming:entry:)`).
     /// With `parsingAhead`, libyaml reads the text on a thread of its own while this one builds the nodes and runs
