@@ -153,19 +153,40 @@ public enum ManifestLoader {
     /// naming the first few copies and pointing at the first limit: an account of one limit per tenant holds thousands
     /// of identical limits, and a warning for each would bury every other diagnostic.
     static func identicalBuckets(_ limits: [Declared<Limit>]) -> [Diagnostic] {
-        /// The buckets' (max, interval) pairs in order, names aside.
+        /// The buckets' (max, interval) pairs in order, names aside: a limit's one or two buckets held inline, more in
+        /// an array.
         struct Shape: Hashable {
-            var pairs: [Int]
+            var first: (max: Int, interval: Int)
+            var second: (max: Int, interval: Int)?
+            var more: [Int] = []
 
             init(_ buckets: [Bucket]) {
-                let sorted =
-                    buckets.count < 2 ? buckets : buckets.sorted { ($0.max, $0.interval) < ($1.max, $1.interval) }
-                pairs = []
-                pairs.reserveCapacity(sorted.count * 2)
-                for bucket in sorted {
-                    pairs.append(bucket.max)
-                    pairs.append(bucket.interval)
+                switch buckets.count {
+                case 1:
+                    first = (buckets[0].max, buckets[0].interval)
+                case 2:
+                    let a = (max: buckets[0].max, interval: buckets[0].interval)
+                    let b = (max: buckets[1].max, interval: buckets[1].interval)
+                    (first, second) = a <= b ? (a, b) : (b, a)
+                default:
+                    let sorted = buckets.map { (max: $0.max, interval: $0.interval) }.sorted { $0 < $1 }
+                    first = sorted.first ?? (0, 0)
+                    second = sorted.count > 1 ? sorted[1] : nil
+                    more = sorted.count == 0 ? [-1] : sorted.dropFirst(2).flatMap { [$0.max, $0.interval] }
                 }
+            }
+
+            static func == (lhs: Shape, rhs: Shape) -> Bool {
+                lhs.first == rhs.first && lhs.second?.max == rhs.second?.max
+                    && lhs.second?.interval == rhs.second?.interval && lhs.more == rhs.more
+            }
+
+            func hash(into hasher: inout Hasher) {
+                hasher.combine(first.max)
+                hasher.combine(first.interval)
+                hasher.combine(second?.max)
+                hasher.combine(second?.interval)
+                hasher.combine(more)
             }
         }
         // Each set: its first limit and its copies, as indices into `limits`, in the order their first copy comes.
