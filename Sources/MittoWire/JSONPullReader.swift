@@ -111,14 +111,21 @@ public struct JSONPullReader {
     public mutating func string() throws(Failure) -> String {
         try expect(UInt8(ascii: "\""), "a string")
         let start = index
+        var isASCII = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let utf8 = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+                // ASCII is valid UTF-8 as it is; only other text needs validating.
+                let text =
+                    isASCII
+                    ? utf8.withMemoryRebound(to: UInt8.self) { String(decoding: $0, as: UTF8.self) }
+                    : String(validating: utf8, as: UTF8.self)
                 guard let text else { throw fail("a string is not valid UTF-8") }
                 index += 1
                 return text
             }
+            isASCII = isASCII && byte < 0x80
             if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
             guard byte >= 0x20 else { throw fail("a control character in a string") }
             index += 1
