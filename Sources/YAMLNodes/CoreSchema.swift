@@ -163,6 +163,10 @@ enum CoreSchema {
     /// such as `1:30`, `1_000`, `0b101` or `2001-12-14`. The emitter quotes these too, so that its output
     /// means the same to every reader.
     static func isYAML11NonString(_ text: String) -> Bool {
+        // The words are at most 5 bytes long and start with one of a few bytes; other text can only look numeric.
+        guard text.utf8.count <= 5, let first = text.utf8.first, "yYnNoO<=".utf8.contains(first) else {
+            return looksNumeric(text)
+        }
         switch text {
         case "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
             "on", "On", "ON", "off", "Off", "OFF", "<<", "=":
@@ -179,9 +183,11 @@ enum CoreSchema {
         if bytes.first == UInt8(ascii: ".") { bytes = bytes.dropFirst() }
         guard let first = bytes.first, isDigit(first) else { return false }
         // Hex letters only count after `0x`, so durations such as `1d` or `7d` stay plain.
-        let lowered = text.lowercased()
-        let isHex = lowered.contains("0x")
-        let isBinary = lowered.contains("0b")
+        func contains(_ letter: UInt8) -> Bool {
+            zip(text.utf8, text.utf8.dropFirst()).contains { $0 == UInt8(ascii: "0") && $1 | 0x20 == letter }
+        }
+        let isHex = contains(UInt8(ascii: "x"))
+        let isBinary = contains(UInt8(ascii: "b"))
         return text.utf8.allSatisfy { byte in
             isDigit(byte) || (isHex && isHexDigit(byte)) || (isBinary && (byte | 0x20) == UInt8(ascii: "b"))
                 || "eE_:.+-xXoOtTzZ ".utf8.contains(byte)

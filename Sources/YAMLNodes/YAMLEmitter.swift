@@ -84,6 +84,11 @@ public struct YAMLEmitter: Sendable {
     }
 
     private func emitTree(_ root: YAMLNode, to writer: LibYAMLEventEmitter) throws(YAMLError) {
+        // A scalar (most keys) is written without a walk.
+        if case .scalar(let text, let style) = root.kind {
+            try emitScalar(text, style: style, tag: root.tag, to: writer)
+            return
+        }
         var pending: [Step] = [.node(root)]
         while let step = pending.popLast() {
             switch step {
@@ -129,7 +134,9 @@ public struct YAMLEmitter: Sendable {
                 style: YAML_PLAIN_SCALAR_STYLE)
             return
         }
-        let plainIsString = CoreSchema.resolvePlain(text) == .string && !CoreSchema.isYAML11NonString(text)
+        // A plain untagged scalar was resolved as plain text already.
+        let plainType = style == .plain && tag == nil ? type : CoreSchema.resolvePlain(text)
+        let plainIsString = plainType == .string && !CoreSchema.isYAML11NonString(text)
         try writer.emitScalar(
             text, tag: nil, plainImplicit: plainIsString, quotedImplicit: true,
             style: plainIsString ? preferredStringStyle(text) : YAML_DOUBLE_QUOTED_SCALAR_STYLE)
