@@ -229,13 +229,18 @@ struct ManifestLoaderTests {
             "{steps: [\(sms), \(sms), \(sms), \(sms), \(sms), \(sms)]}", "{stepz: [\(sms)]}", "{steps: [!!map \(sms)]}",
         ]
         let scope = VariableScope(variables: ["text": .string("from a variable")], origin: "test")
-        for body in bodies {
-            let text = "workflows:\n  workflow_under_test: \(body)\n"
+        Self.expectTheSameBothWays(bodies.map { "workflows:\n  workflow_under_test: \($0)\n" }, scope: scope)
+    }
+
+    /// Each text decodes to the same diagnostics and objects with its objects read from events where they can be and
+    /// with every object read from its node.
+    static func expectTheSameBothWays(_ texts: [String], scope: VariableScope) {
+        for text in texts {
             let fromEvents = ManifestLoader.decode([("p.yaml", Array(text.utf8))], scope: scope)
             let fromNodes = ManifestLoader.decode(
                 [("p.yaml", Array(text.utf8))], scope: scope, objectsFromEvents: false)
-            #expect(fromEvents.diagnostics == fromNodes.diagnostics, "\(body)")
-            #expect(fromEvents.manifests == fromNodes.manifests, "\(body)")
+            #expect(fromEvents.diagnostics == fromNodes.diagnostics, "\(text)")
+            #expect(fromEvents.manifests == fromNodes.manifests, "\(text)")
         }
     }
 
@@ -278,14 +283,8 @@ struct ManifestLoaderTests {
             "{buckets: [{[x]: 1, name: b, max: 3, interval: 60}]}", "{buckets: [{name: b, max: true, interval: 60}]}",
         ]
         let scope = VariableScope(variables: ["text": .string("from a variable"), "burst": .int(4)], origin: "test")
-        for body in bodies {
-            let text = "limits:\n  same_shape: {buckets: [\(bucket)]}\n  limit_under_test: \(body)\n"
-            let fromEvents = ManifestLoader.decode([("p.yaml", Array(text.utf8))], scope: scope)
-            let fromNodes = ManifestLoader.decode(
-                [("p.yaml", Array(text.utf8))], scope: scope, objectsFromEvents: false)
-            #expect(fromEvents.diagnostics == fromNodes.diagnostics, "\(body)")
-            #expect(fromEvents.manifests == fromNodes.manifests, "\(body)")
-        }
+        Self.expectTheSameBothWays(
+            bodies.map { "limits:\n  same_shape: {buckets: [\(bucket)]}\n  limit_under_test: \($0)\n" }, scope: scope)
     }
 
     @Test("limits with the same buckets get one warning per set, naming the first copies and pointing at the first")
