@@ -199,8 +199,12 @@ public enum ManifestLoader {
                 groups.append((index, []))
                 continue
             }
-            // The same name twice is a duplicate-name error already.
-            guard limits[groups[group].original].value.name != limits[index].value.name else { continue }
+            // The same name twice is a duplicate-name error already (limits are in name order, so a name repeated
+            // in a set is its original's or its last copy's).
+            let name = limits[index].value.name
+            guard limits[groups[group].original].value.name != name,
+                groups[group].copies.last.map({ limits[$0].value.name }) != name
+            else { continue }
             groups[group].copies.append(index)
         }
         let shown = 3

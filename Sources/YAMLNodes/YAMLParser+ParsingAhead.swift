@@ -140,8 +140,12 @@ final class BatchPipe<Batch: Sendable>: @unchecked Sendable {
         guard first < batches.count else { return nil }
         let batch = batches[first].take()
         first += 1
+        // Taken slots are dropped once they outnumber the waiting ones, so the queue never grows with the input.
         if first == batches.count {
             batches.removeAll(keepingCapacity: true)
+            first = 0
+        } else if first >= capacity {
+            batches.removeFirst(first)
             first = 0
         }
         condition.broadcast()

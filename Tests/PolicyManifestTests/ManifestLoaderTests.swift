@@ -313,6 +313,18 @@ struct ManifestLoaderTests {
             "limits:\n" + ["a", "b", "c"].map { "  \($0):\n    buckets: [{name: x, max: 3, interval: 60}]\n" }.joined()
         )
         #expect(three.diagnostics.map(\.message) == ["limits 'b' and 'c' have the same buckets as 'a'"])
+        // A limit declared in two files is a duplicate-name error, and is named once among the copies.
+        let limit = { (name: String) in "limits:\n  \(name):\n    buckets: [{name: x, max: 3, interval: 60}]\n" }
+        let twice = ManifestLoader.decode(
+            [
+                ("f1.yaml", Array((limit("a") + "  b:\n    buckets: [{name: x, max: 3, interval: 60}]\n").utf8)),
+                ("f2.yaml", Array(limit("b").utf8)),
+            ],
+            scope: VariableScope())
+        #expect(
+            twice.diagnostics.map(\.message) == [
+                "limit 'b' has the same buckets as 'a'", "limit 'b' is defined twice",
+            ])
     }
 
     @Test("aliases are refused with a hint, and a key repeated in one mapping is an error")
