@@ -63,13 +63,13 @@ extension ManifestDecoder {
         var buckets: [Bucket]?
         var bucketStarts: [YAMLMark] = []
         bucketStarts.reserveCapacity(2)
-        // The keys met so far, one bit each: a repeated key is an error for `decodeLimit(_:at:_:)` to report.
+        // The keys met so far, one bit each (by their place in `limitKeys`): a repeated key is an error for
+        // `decodeLimit(_:at:_:)` to report.
         var met = 0
         while !reader.endsCollection() {
-            guard let key = reader.key() else { return false }
-            let bit = key == "description" ? 1 : key == "previousName" ? 2 : key == "buckets" ? 4 : 0
-            guard bit != 0, met & bit == 0 else { return false }
-            met |= bit
+            guard let key = reader.key(), let place = Self.limitKeys.firstIndex(of: key), met & (1 << place) == 0
+            else { return false }
+            met |= 1 << place
             switch key {
             case "description":
                 guard let node = reader.scalar(), let text = Self.text(node) else { return false }
@@ -84,31 +84,7 @@ extension ManifestDecoder {
                 var read: [Bucket] = []
                 read.reserveCapacity(2)
                 while !reader.endsCollection() {
-                    guard let start = reader.collectionStart, reader.startsCollection(mapping: true) else {
-                        return false
-                    }
-                    var bucket = Bucket(name: "", max: 0, interval: 0)
-                    var seen = 0
-                    while !reader.endsCollection() {
-                        guard let key = reader.key(), let value = reader.scalar() else { return false }
-                        switch key {
-                        case "name" where seen & 1 == 0:
-                            guard let text = Self.text(value) else { return false }
-                            bucket.name = text
-                            seen |= 1
-                        case "max" where seen & 2 == 0:
-                            guard let max = Self.number(value) else { return false }
-                            bucket.max = max
-                            seen |= 2
-                        case "interval" where seen & 4 == 0:
-                            guard let interval = Self.duration(value) else { return false }
-                            bucket.interval = interval
-                            seen |= 4
-                        default:
-                            return false
-                        }
-                    }
-                    guard seen == 7 else { return false }
+                    guard let start = reader.collectionStart, let bucket = Self.bucket(&reader) else { return false }
                     read.append(bucket)
                     bucketStarts.append(start)
                 }
@@ -121,6 +97,32 @@ extension ManifestDecoder {
         warnAboutBuckets(buckets, at: bucketStarts.map(self.reader.location))
         limits.append(Declared(limit, previousName: previousName, location: self.reader.location(nameNode)))
         return true
+    }
+
+    /// A bucket of the common shape from its events, or nil.
+    private static func bucket(_ reader: inout EventReader) -> Bucket? {
+        guard reader.startsCollection(mapping: true) else { return nil }
+        var bucket = Bucket(name: "", max: 0, interval: 0)
+        // The keys met so far, one bit each (by their place in `bucketKeys`, all three required).
+        var met = 0
+        while !reader.endsCollection() {
+            guard let key = reader.key(), let place = bucketKeys.firstIndex(of: key), met & (1 << place) == 0,
+                let value = reader.scalar()
+            else { return nil }
+            met |= 1 << place
+            switch key {
+            case "name":
+                guard let text = text(value) else { return nil }
+                bucket.name = text
+            case "max":
+                guard let max = number(value) else { return nil }
+                bucket.max = max
+            default:
+                guard let interval = duration(value) else { return nil }
+                bucket.interval = interval
+            }
+        }
+        return met == 0b111 ? bucket : nil
     }
 
     /// A bucket, with stand-in values for fields that could not be read (their paths go into `failed`), so the

@@ -88,35 +88,24 @@ struct ManifestDecoder {
             )
             return
         }
-        decodeObject(section: section, name: name, keyNode: entry.key, entry)
+        decodeObject(section: section, name: name, keyNode: entry.key, events: entry.events, entry.value)
     }
 
+    /// Decodes one object; `events`, when the parser handed its value over as them, are tried first, and its node
+    /// (built only when needed) reads anything they cannot vouch for.
     private mutating func decodeObject(
-        section: String, name: String, keyNode: YAMLNode, _ definition: YAMLParser.StreamedEntry
+        section: String, name: String, keyNode: YAMLNode, events: [YAMLEvent]? = nil,
+        _ definition: @autoclosure () -> YAMLNode
     ) {
         guard checkName(name, at: keyNode, kind: section == "limits" ? "limit" : "workflow") else { return }
         declaredNames.append((section == "limits" ? .limit : .workflow, name, reader.location(keyNode)))
-        // Most objects are read straight from their events; anything those cannot vouch for is read from its node.
+        let events = objectsFromEvents ? events : nil
         if section == "limits" {
-            if objectsFromEvents, let events = definition.events, decodeLimit(name, at: keyNode, events: events) {
-                return
-            }
-            decodeLimit(name, at: keyNode, definition.value)
+            if let events, decodeLimit(name, at: keyNode, events: events) { return }
+            decodeLimit(name, at: keyNode, definition())
         } else {
-            if objectsFromEvents, let events = definition.events, decodeWorkflow(name, at: keyNode, events: events) {
-                return
-            }
-            decodeWorkflow(name, at: keyNode, definition.value)
-        }
-    }
-
-    private mutating func decodeObject(section: String, name: String, keyNode: YAMLNode, _ definition: YAMLNode) {
-        guard checkName(name, at: keyNode, kind: section == "limits" ? "limit" : "workflow") else { return }
-        declaredNames.append((section == "limits" ? .limit : .workflow, name, reader.location(keyNode)))
-        if section == "limits" {
-            decodeLimit(name, at: keyNode, definition)
-        } else {
-            decodeWorkflow(name, at: keyNode, definition)
+            if let events, decodeWorkflow(name, at: keyNode, events: events) { return }
+            decodeWorkflow(name, at: keyNode, definition())
         }
     }
 
