@@ -32,10 +32,10 @@ public struct AccountDirectory: Sendable {
     /// The account whose sid and key these are, compared in constant time, or nil.
     func authenticate(sid: String, apiKey: String) -> Entry? {
         guard let entry = entries[sid] else {
-            _ = constantTimeEquals(apiKey, apiKey)
+            _ = constantTimeEquals(apiKey.utf8, apiKey.utf8)
             return nil
         }
-        return constantTimeEquals(entry.account.apiKey, apiKey) ? entry : nil
+        return constantTimeEquals(entry.account.apiKey.utf8, apiKey.utf8) ? entry : nil
     }
 
     /// The account `sid` names, before its key is checked: its allowlist is checked first.
@@ -64,16 +64,4 @@ public struct AccountDirectory: Sendable {
 
     /// Whether `sid` is an account this emulator knows.
     func contains(_ sid: String) -> Bool { entries[sid] != nil }
-
-    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let left = Array(a.utf8)
-        let right = Array(b.utf8)
-        var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
-        for index in 0..<max(left.count, right.count) {
-            let x = index < left.count ? left[index] : 0
-            let y = index < right.count ? right[index] : 0
-            difference |= x ^ y
-        }
-        return difference == 0
-    }
 }

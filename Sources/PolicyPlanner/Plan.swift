@@ -37,7 +37,7 @@ public enum Risk: String, Hashable, Sendable, Codable, Comparable {
 }
 
 /// A value in a field change: a number, a text, or nothing (a field or list item that is absent on that side).
-public enum FieldValue: Hashable, Sendable, Codable, CustomStringConvertible {
+public enum FieldValue: Hashable, Sendable, Decodable, CustomStringConvertible {
     /// A whole number.
     case int(Int)
     /// Text.
@@ -62,15 +62,6 @@ public enum FieldValue: Hashable, Sendable, Codable, CustomStringConvertible {
             self = .int(number)
         } else {
             self = .text(try container.decode(String.self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .int(let number): try container.encode(number)
-        case .text(let text): try container.encode(text)
-        case .none: try container.encodeNil()
         }
     }
 }

@@ -1,7 +1,7 @@
 public import PolicyModel
 
 /// A limit or a workflow, for plans that hold both kinds.
-public enum PolicyObject: Hashable, Sendable, Codable {
+public enum PolicyObject: Hashable, Sendable, Decodable {
     /// A limit.
     case limit(Limit)
     /// A workflow.
@@ -37,14 +37,6 @@ public enum PolicyObject: Hashable, Sendable, Codable {
             self = .limit(limit)
         } else {
             self = .workflow(try Workflow(from: decoder))
-        }
-    }
-
-    /// Writes the object's own fields, as the API and manifests spell them.
-    public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .limit(let limit): try limit.encode(to: encoder)
-        case .workflow(let workflow): try workflow.encode(to: encoder)
         }
     }
 }

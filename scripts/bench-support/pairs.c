@@ -75,6 +75,8 @@ static void prepare(struct connection *c) {
                                      "POST /2fa/%s HTTP/1.1\r\nHost: %s:%d\r\nAuthorization: %s\r\n"
                                      "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
                                      c->verifying ? "verify" : "send", host, port, authorization, length, body);
+    /* main() bounds PREFIX and AUTHORIZATION so that both always fit. */
+    if (length < 0 || length >= (int)sizeof body || c->out_length >= sizeof c->out) abort();
     c->out_sent = 0;
     c->sent = now_us();
 }
@@ -111,6 +113,7 @@ static long response_length(struct connection *c, int *status, const char **body
     for (char *line = strstr(c->in, "\r\n"); line && line < end; line = strstr(line + 2, "\r\n")) {
         if (strncasecmp(line + 2, "content-length:", 15) == 0) content = atol(line + 17);
     }
+    if (content < 0 || content >= BUFFER) return -1;
     long total = (end + 4 - c->in) + content;
     if (total >= BUFFER) return -1;
     if ((long)c->in_length < total) return 0;
@@ -148,9 +151,12 @@ static void *run(void *argument) {
             long length = response_length(c, &status, &body, &body_length);
             if (length == 0) continue;
             if (length < 0) {
+                /* The rest of that answer may still be on its way: the connection cannot be read in step again. */
                 w->errors_parse++;
-                c->in_length = 0;
-                c->verifying = 0;
+                epoll_ctl(w->epoll, EPOLL_CTL_DEL, c->fd, NULL);
+                close(c->fd);
+                open--;
+                continue;
             } else {
                 w->requests++;
                 long request_bucket = (long)((now_us() - c->sent) / 10);
@@ -210,13 +216,19 @@ int main(int argc, char **argv) {
     max_pairs = atol(argv[6]);
     prefix = argv[7];
     authorization = argv[8];
-    if (strcmp(host, "127.0.0.1") != 0 || connections < 1 || threads < 1 || seconds <= 0 || seconds > 3600) {
-        fprintf(stderr, "pairs: HOST must be 127.0.0.1, CONNECTIONS and THREADS at least 1, SECONDS up to 3600\n");
+    if (strcmp(host, "127.0.0.1") != 0 || connections < 1 || connections > 4096 || threads < 1 ||
+        !(seconds > 0 && seconds <= 3600) || strlen(prefix) > 16 || strlen(authorization) > 512) {
+        fprintf(stderr, "pairs: HOST must be 127.0.0.1, CONNECTIONS 1 to 4096, THREADS at least 1, SECONDS above 0 and "
+                        "up to 3600, PREFIX at most 16 bytes and AUTHORIZATION at most 512\n");
         return 64;
     }
     if (threads > connections) threads = connections;
     struct worker *workers = calloc((size_t)threads, sizeof *workers);
     struct connection *all = calloc((size_t)connections, sizeof *all);
+    if (!workers || !all) {
+        fprintf(stderr, "pairs: out of memory\n");
+        return 1;
+    }
     for (int i = 0; i < connections; i++) all[i].id = i + 1;
     int next = 0;
     for (int t = 0; t < threads; t++) {
@@ -227,6 +239,10 @@ int main(int argc, char **argv) {
         w->epoll = epoll_create1(0);
         w->histogram = calloc(BUCKETS, sizeof(uint32_t));
         w->requests_histogram = calloc(BUCKETS, sizeof(uint32_t));
+        if (w->epoll < 0 || !w->histogram || !w->requests_histogram) {
+            fprintf(stderr, "pairs: cannot set up thread %d: %s\n", t, strerror(errno));
+            return 1;
+        }
         for (int i = 0; i < w->count; i++) {
             if (connect_one(w, &w->connections[i]) != 0) {
                 fprintf(stderr, "pairs: cannot connect to %s:%d: %s\n", host, port, strerror(errno));
@@ -241,6 +257,10 @@ int main(int argc, char **argv) {
     double duration = now_us() - started;
     long pairs = 0, requests = 0, status = 0, sockets = 0, parse = 0;
     uint32_t *histogram = calloc(BUCKETS, sizeof(uint32_t)), *requests_histogram = calloc(BUCKETS, sizeof(uint32_t));
+    if (!histogram || !requests_histogram) {
+        fprintf(stderr, "pairs: out of memory\n");
+        return 1;
+    }
     for (int t = 0; t < threads; t++) {
         pairs += workers[t].pairs;
         requests += workers[t].requests;

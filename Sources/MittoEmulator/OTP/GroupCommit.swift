@@ -100,8 +100,10 @@ extension GroupCommit {
         do {
             value = try body()
         } catch {
-            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT operation").execute()
-            try db.cachedStatement(sql: "RELEASE SAVEPOINT operation").execute()
+            // The body's error is the one to report: a rollback that fails too (SQLite may have ended the
+            // transaction already) fails the whole batch when it commits.
+            try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT operation").execute()
+            try? db.cachedStatement(sql: "RELEASE SAVEPOINT operation").execute()
             throw error
         }
         try db.cachedStatement(sql: "RELEASE SAVEPOINT operation").execute()

@@ -15,7 +15,7 @@ extension OTPEngine {
             let attemptsBefore = session.attempts.count
             switch session.status {
             case .pending:
-                if CodeHasher.equal(candidate, session.codeHash) {
+                if constantTimeEquals(candidate, session.codeHash) {
                     session.status = .verified
                     session.verifyAttempts += 1
                     session.dateUpdated = now
